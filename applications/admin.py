@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from applications.models import Application, ApplicationEvent, Attachment, Honour, Leader
+
+
+class LeaderInline(admin.TabularInline):
+    model = Leader
+    extra = 0
+
+
+class HonourInline(admin.TabularInline):
+    model = Honour
+    extra = 0
+
+
+class EventInline(admin.TabularInline):
+    model = ApplicationEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "action", "from_status", "to_status", "actor", "organisation", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Application)
+class ApplicationAdmin(admin.ModelAdmin):
+    """Read-mostly: the status only changes through the workflow, never by hand here."""
+
+    list_display = ["number", "applicant_name", "unit", "status", "campaign", "updated_at"]
+    list_filter = ["campaign", "status", "unit__parent"]
+    search_fields = ["number", "applicant_name", "unit__name"]
+    readonly_fields = ["key", "number", "status", "version", "campaign", "unit", "submitted_at"]
+    inlines = [LeaderInline, HonourInline, EventInline]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]
+    readonly_fields = ["application", "file", "original_name", "content_type", "size", "sha256", "uploaded_by"]

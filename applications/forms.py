@@ -1,0 +1,134 @@
+"""The 附件1 form: the application's fields, the 岗位负责人 rows and the 曾获荣誉 rows.
+
+A draft accepts anything incomplete. Submission is judged by the service on the saved row
+(eligibility.submission_errors); the bundle puts each of its messages next to its field.
+"""
+
+from django import forms
+from django.forms import formset_factory
+
+from applications.models import Application, Gender
+from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
+
+DEFAULT_UNIT_OPINION = "情况属实，同意申报。"
+
+
+class ApplicationForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Application
+        fields = APPLICATION_FIELDS
+        widgets = {
+            "category": forms.RadioSelect,
+            "special_reason": forms.Textarea(attrs={"rows": 2}),
+            "achievements": forms.Textarea(attrs={"rows": 12}),
+            "unit_opinion": forms.Textarea(attrs={"rows": 2}),
+            "staff_total": forms.NumberInput(attrs={"min": 1, "inputmode": "numeric"}),
+            "staff_women": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+            "contact_phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+        }
+        labels = {
+            "pledge": "本单位承诺：本岗位符合《通知》第二部分规定的五项创建条件，所填内容真实准确。",
+            "is_special_post": "属于特殊岗位（工作人员少于3人）",
+        }
+        help_texts = {
+            "applicant_name": "单位全称＋科室/班组，如“柳州市工人医院儿科护理组”。",
+            "staff_women": "女性占比由系统计算，须达到60%以上（含60%）。",
+            "achievements": "严格控制在500字以内：按字符数（不计空格和换行）统计，标点、字母、数字均计入。",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [c for c in self.fields["category"].choices if c[0]]
+        for name in ("applicant_name", "post_name", "parent_unit", "contact_name", "contact_title"):
+            self.fields[name].widget.attrs.setdefault("autocomplete", "off")
+        self.fields["achievements"].widget.attrs["data-counter"] = "achievements"
+
+
+class LeaderForm(forms.Form):
+    name = forms.CharField(label="姓名", max_length=40, required=False)
+    gender = forms.ChoiceField(label="性别", choices=[("", "—")] + list(Gender.choices), required=False)
+    title = forms.CharField(label="职务", max_length=60, required=False)
+    phone = forms.CharField(
+        label="联系电话", max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+
+    def is_blank(self) -> bool:
+        return not any(str(self.cleaned_data.get(k) or "").strip() for k in LEADER_FIELDS)
+
+
+class HonourForm(forms.Form):
+    year = forms.CharField(label="年份", max_length=10, required=False)
+    title = forms.CharField(label="荣誉名称", max_length=120, required=False)
+    issuer = forms.CharField(label="授予单位", max_length=120, required=False)
+
+    def is_blank(self) -> bool:
+        return not any(str(self.cleaned_data.get(k) or "").strip() for k in HONOUR_FIELDS)
+
+
+LeaderFormSet = formset_factory(LeaderForm, extra=0, can_delete=True, max_num=10, absolute_max=20)
+HonourFormSet = formset_factory(HonourForm, extra=0, can_delete=True, max_num=20, absolute_max=30)
+
+
+def rows_of(formset) -> list[dict]:
+    """The filled, not deleted rows of a valid formset, in order."""
+    rows = []
+    for form in formset.forms:
+        if not form.cleaned_data or form.cleaned_data.get("DELETE") or form.is_blank():
+            continue
+        rows.append({k: (form.cleaned_data.get(k) or "").strip() for k in form.base_fields if k != "DELETE"})
+    return rows
+
+
+class ApplicationFormBundle:
+    """The form and its two formsets, validated together for a draft or a submission."""
+
+    def __init__(
+        self, data=None, *, instance: Application | None = None, leaders=None, honours=None, initial=None
+    ):
+        if instance is None:
+            initial = {"unit_opinion": DEFAULT_UNIT_OPINION, **(initial or {})}
+        self.form = ApplicationForm(data, instance=instance, initial=initial)
+        if instance is not None and data is None:
+            self.form.initial["version"] = instance.version
+        self.leaders = LeaderFormSet(data, prefix="leaders", initial=leaders or [{}])
+        self.honours = HonourFormSet(data, prefix="honours", initial=honours or [])
+        self.row_errors: list[str] = []
+
+    def is_valid(self) -> bool:
+        """Whether the form can be saved as a draft (types and lengths right, rows complete enough)."""
+        valid = self.form.is_valid() & self.leaders.is_valid() & self.honours.is_valid()
+        if not valid:
+            return False
+        for form in self.honours.forms:
+            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank():
+                if not form.cleaned_data.get("title", "").strip():
+                    form.add_error("title", "请填写荣誉名称，或删除这一行。")
+                    valid = False
+        return valid
+
+    def add_errors(self, errors: dict[str, list[str]]) -> None:
+        """Show the service's submission errors next to their fields (rows above the rows)."""
+        for field, messages in errors.items():
+            for message in messages:
+                if field in self.form.fields:
+                    self.form.add_error(field, message)
+                else:
+                    self.row_errors.append(message)
+
+    @property
+    def data(self) -> dict:
+        return {name: self.form.cleaned_data.get(name) for name in APPLICATION_FIELDS}
+
+    @property
+    def leader_rows(self) -> list[dict]:
+        return rows_of(self.leaders)
+
+    @property
+    def honour_rows(self) -> list[dict]:
+        return rows_of(self.honours)
+
+    @property
+    def version(self) -> int | None:
+        return self.form.cleaned_data.get("version")

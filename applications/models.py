@@ -1,0 +1,194 @@
+"""附件1 申报表: the application, its leaders, honours, uploaded scans and its timeline."""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from gangwei.models import Campaign, Organisation
+
+
+def new_key() -> str:
+    return secrets.token_urlsafe(12)
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", "草稿"
+    SUBMITTED = "submitted", "已提交，待初审"
+    RETURNED = "returned", "退回修改"
+    NOT_RECOMMENDED = "not_recommended", "初审不予推荐"
+    RECOMMENDED = "recommended", "初审推荐"
+    REPORTED = "reported", "已报送市妇联"
+    PASSED = "passed", "考核合格"
+    FAILED = "failed", "考核不合格"
+    NAMED = "named", "已命名"
+    NOT_NAMED = "not_named", "不予命名"
+
+
+class Category(models.TextChoices):
+    OFFICE = "office", "机关、企事业单位、科研院所中以女性为主体的处、科、室"
+    TEAM = "team", "行业单位的女性班组、岗台、车间、站所、生产线等"
+    MILITARY = "military", "人民解放军的女兵连、中队、班"
+    NEW_ORG = "new_org", "新经济组织、新社会组织、新型农业经营主体和服务主体中以妇女为主的商户（店）、小组、部门、农业合作社、农业示范基地等"
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", "女"
+    MALE = "M", "男"
+
+
+class Application(models.Model):
+    key = models.CharField(max_length=24, unique=True, default=new_key, editable=False)
+    number = models.CharField("申报编号", max_length=32, blank=True)
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="创建年度", on_delete=models.PROTECT, related_name="applications"
+    )
+    unit = models.ForeignKey(
+        Organisation, verbose_name="申报账号单位", on_delete=models.PROTECT, related_name="applications"
+    )
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    applicant_name = models.CharField("申报单位", max_length=120, blank=True)
+    post_name = models.CharField("岗位名称", max_length=80, blank=True)
+    parent_unit = models.CharField("所属单位", max_length=120, blank=True)
+    category = models.CharField("创建对象类别", max_length=20, choices=Category.choices, blank=True)
+    staff_total = models.PositiveIntegerField("岗位总人数", null=True, blank=True)
+    staff_women = models.PositiveIntegerField("其中女性人数", null=True, blank=True)
+    is_special_post = models.BooleanField("特殊岗位", default=False)
+    special_reason = models.TextField("特殊岗位理由", blank=True)
+    contact_name = models.CharField("联系人", max_length=40, blank=True)
+    contact_title = models.CharField("联系人职务", max_length=40, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
+    achievements = models.TextField("主要事迹", blank=True)
+    unit_opinion = models.TextField("单位意见", blank=True)
+    pledge = models.BooleanField("承诺符合创建条件", default=False)
+
+    # Written by the 初审 body; kept here so that 附件1 prints it without knowing `review`.
+    review_opinion = models.TextField("初审意见", blank=True)
+    review_opinion_at = models.DateTimeField("初审意见时间", null=True, blank=True)
+
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "申报表"
+        verbose_name_plural = "申报表"
+        ordering = ["-updated_at"]
+        constraints = [
+            models.CheckConstraint(
+                name="application_women_not_above_total",
+                condition=Q(staff_women__isnull=True)
+                | Q(staff_total__isnull=True)
+                | Q(staff_women__lte=F("staff_total")),
+                violation_error_message="女性人数不能大于岗位总人数。",
+            ),
+            models.CheckConstraint(
+                name="application_status_valid",
+                condition=Q(status__in=Status.values),
+            ),
+            models.UniqueConstraint(
+                name="application_unique_number",
+                fields=["campaign", "number"],
+                condition=~Q(number=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        return self.applicant_name or "（未命名的申报）"
+
+    @property
+    def body(self) -> Organisation:
+        return self.unit.parent
+
+
+class Leader(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="leaders")
+    name = models.CharField("姓名", max_length=40)
+    gender = models.CharField("性别", max_length=1, choices=Gender.choices)
+    title = models.CharField("职务", max_length=60, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "岗位负责人"
+        verbose_name_plural = "岗位负责人"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Honour(models.Model):
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="honours")
+    year = models.CharField("获得年份", max_length=10, blank=True)
+    title = models.CharField("荣誉名称", max_length=120)
+    issuer = models.CharField("授予单位", max_length=120, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "曾获荣誉"
+        verbose_name_plural = "曾获荣誉"
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    return f"attachments/{instance.application.campaign.year}/{secrets.token_hex(16)}"
+
+
+class Attachment(models.Model):
+    """A stamped, signed scan of the printed form, or supporting material."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path, max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=40)
+    size = models.PositiveIntegerField("大小（字节）")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "附件"
+        verbose_name_plural = "附件"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ApplicationEvent(models.Model):
+    """One line of an application's timeline, written in the transaction of the change."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField("操作", max_length=30)
+    from_status = models.CharField("原状态", max_length=20, blank=True)
+    to_status = models.CharField("新状态", max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作人"
+    )
+    organisation = models.ForeignKey(
+        Organisation, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作单位"
+    )
+    note = models.TextField("说明", blank=True)
+    snapshot = models.JSONField("提交时的内容", null=True, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "申报记录"
+        verbose_name_plural = "申报记录"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.action}"

@@ -1,0 +1,112 @@
+"""Reads for the 申报 pages: what a unit sees in 我的申报 and on an application's page."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from applications.access import applications_visible_to
+from applications.models import Application, ApplicationEvent, Status
+from applications.workflow import EDITABLE, EVENT_LABELS
+from gangwei.deadlines import stage_closes_at
+from gangwei.models import Campaign, Stage, User
+
+NEXT_STEP = {
+    Status.DRAFT: "继续填写并提交申报表",
+    Status.SUBMITTED: "等待所属初审单位审核；可打印申报表，盖章签字后上传扫描件",
+    Status.RETURNED: "按初审意见修改后重新提交",
+    Status.NOT_RECOMMENDED: "本年度初审未获推荐",
+    Status.RECOMMENDED: "初审单位已推荐，等待其报送市妇联",
+    Status.REPORTED: "已报送市妇联：岗位负责人须参加市妇联组织的创建培训",
+    Status.PASSED: "考核合格，等待命名",
+    Status.FAILED: "考核未通过",
+    Status.NAMED: "已授予柳州市巾帼文明岗荣誉称号",
+    Status.NOT_NAMED: "本年度未予命名",
+}
+
+
+@dataclass
+class Deadline:
+    stage: Stage
+    closes_at: dt.datetime
+
+    @property
+    def is_open(self) -> bool:
+        return timezone.now() <= self.closes_at
+
+    @property
+    def days_left(self) -> int:
+        """Whole calendar days left in Asia/Shanghai, 0 on the last day."""
+        today = timezone.localdate()
+        return (timezone.localtime(self.closes_at).date() - today).days
+
+    @property
+    def text(self) -> str:
+        local = timezone.localtime(self.closes_at)
+        when = f"{local:%Y年%m月%d日 %H:%M}"
+        if not self.is_open:
+            return f"{self.stage.label}已于{when}截止"
+        if self.days_left == 0:
+            return f"{self.stage.label}今天{local:%H:%M}截止"
+        return f"距{self.stage.label}截止还有{self.days_left}天（{when}）"
+
+
+def deadline_for(application: Application) -> Deadline | None:
+    """The deadline the unit is working against now, if its application is in its hands."""
+    stage = EDITABLE.get(application.status)
+    if stage is None:
+        return None
+    return Deadline(Stage(stage), stage_closes_at(application.campaign, stage, application.unit))
+
+
+def apply_deadline(campaign: Campaign, user: User) -> Deadline:
+    return Deadline(Stage.APPLY, stage_closes_at(campaign, Stage.APPLY, user.organisation))
+
+
+def applications_for_list(user: User) -> QuerySet[Application]:
+    return applications_visible_to(user).order_by("-campaign__year", "-updated_at")
+
+
+def application_for_page(user: User, key: str) -> Application:
+    """The application with its rows, attachments and timeline loaded in a fixed number of queries."""
+    events = ApplicationEvent.objects.select_related("actor", "organisation").order_by("created_at", "id")
+    try:
+        return (
+            applications_visible_to(user)
+            .prefetch_related("leaders", "honours", "attachments", Prefetch("events", queryset=events))
+            .get(key=key)
+        )
+    except Application.DoesNotExist:
+        raise Http404("没有找到这份申报表。") from None
+
+
+@dataclass
+class TimelineEntry:
+    created_at: dt.datetime
+    label: str
+    to_label: str
+    actor: User | None
+    organisation: object
+    note: str
+
+
+def timeline(application: Application) -> list[TimelineEntry]:
+    """The events of a prefetched application, labelled for people."""
+    statuses = dict(Status.choices)
+    return [
+        TimelineEntry(
+            created_at=event.created_at,
+            label=EVENT_LABELS.get(event.action, event.action),
+            to_label=statuses.get(event.to_status, "") if event.to_status != event.from_status else "",
+            actor=event.actor,
+            organisation=event.organisation,
+            note=event.note,
+        )
+        for event in application.events.all()
+    ]
+
+
+def next_step(application: Application) -> str:
+    return NEXT_STEP[Status(application.status)]

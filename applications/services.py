@@ -1,0 +1,218 @@
+"""Writes to applications. Views parse the request and call exactly one of these."""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+
+from applications import phrases
+from applications.eligibility import submission_errors
+from applications.models import Application, Attachment, Honour, Leader, Status
+from applications.uploads import sniff_upload
+from applications.workflow import EDITABLE, Action, Note, record_note, transition
+from gangwei.deadlines import require_stage_open
+from gangwei.models import Campaign, Organisation, Stage, User
+from gangwei.roles import Role, role_of
+
+APPLICATION_FIELDS = [
+    "applicant_name",
+    "post_name",
+    "parent_unit",
+    "category",
+    "staff_total",
+    "staff_women",
+    "is_special_post",
+    "special_reason",
+    "contact_name",
+    "contact_title",
+    "contact_phone",
+    "achievements",
+    "unit_opinion",
+    "pledge",
+]
+LEADER_FIELDS = ["name", "gender", "title", "phone"]
+HONOUR_FIELDS = ["year", "title", "issuer"]
+
+
+class StaleForm(Exception):
+    """The form was loaded before somebody else saved the application."""
+
+    message = phrases.STALE_FORM
+
+
+def _require_applicant(user: User, application: Application | None = None) -> None:
+    if role_of(user) != Role.APPLICANT:
+        raise PermissionDenied(phrases.ONLY_APPLICANT)
+    if application is not None and application.unit_id != user.organisation_id:
+        raise PermissionDenied(phrases.ONLY_APPLICANT)
+
+
+def _write_rows(application: Application, leaders: list[dict], honours: list[dict]) -> None:
+    application.leaders.all().delete()
+    Leader.objects.bulk_create(
+        Leader(application=application, position=i, **{k: row.get(k) or "" for k in LEADER_FIELDS})
+        for i, row in enumerate(leaders)
+    )
+    application.honours.all().delete()
+    Honour.objects.bulk_create(
+        Honour(application=application, position=i, **{k: row.get(k) or "" for k in HONOUR_FIELDS})
+        for i, row in enumerate(honours)
+    )
+
+
+def application_create(
+    *, user: User, campaign: Campaign, data: dict, leaders: list[dict], honours: list[dict]
+) -> Application:
+    """A new draft for the user's unit, while the APPLY window is open."""
+    _require_applicant(user)
+    require_stage_open(campaign, Stage.APPLY, user.organisation)
+    with transaction.atomic():
+        application = Application(campaign=campaign, unit=user.organisation)
+        for name in APPLICATION_FIELDS:
+            setattr(application, name, data.get(name))
+        application.full_clean(exclude=["key", "number"])
+        application.save()
+        _write_rows(application, leaders, honours)
+        record_note(application=application, action=Note.CREATE, actor=user)
+    return application
+
+
+def application_update(
+    *, application: Application, user: User, version: int, data: dict, leaders: list[dict], honours: list[dict]
+) -> Application:
+    """Save the form over a draft (or a returned application), refusing a stale form."""
+    _require_applicant(user, application)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("campaign", "unit").get(pk=application.pk)
+        stage = EDITABLE.get(locked.status)
+        if stage is None:
+            raise PermissionDenied(phrases.NOT_EDITABLE.format(status=locked.get_status_display()))
+        require_stage_open(locked.campaign, stage, locked.unit)
+        if locked.version != version:
+            raise StaleForm()
+        for name in APPLICATION_FIELDS:
+            setattr(locked, name, data.get(name))
+        locked.full_clean(exclude=["key", "number"])
+        locked.version += 1
+        locked.save()
+        _write_rows(locked, leaders, honours)
+        record_note(application=locked, action=Note.EDIT, actor=user)
+    return locked
+
+
+def application_data(application: Application) -> tuple[dict, list[dict], list[dict]]:
+    """The application's fields and rows as plain data, the shape the rules and snapshots use."""
+    data = {name: getattr(application, name) for name in APPLICATION_FIELDS}
+    leaders = [{k: getattr(row, k) for k in LEADER_FIELDS} for row in application.leaders.all()]
+    honours = [{k: getattr(row, k) for k in HONOUR_FIELDS} for row in application.honours.all()]
+    return data, leaders, honours
+
+
+def _snapshot(application: Application) -> dict:
+    data, leaders, honours = application_data(application)
+    return {**data, "leaders": leaders, "honours": honours}
+
+
+def _assign_number(application: Application) -> list[str]:
+    """Give the application its 申报编号 (year-body-sequence) at its first submission."""
+    if application.number:
+        return []
+    body = Organisation.objects.select_for_update().get(pk=application.unit.parent_id)
+    prefix = f"{application.campaign.year}-{body.code or body.pk}-"
+    taken = Application.objects.filter(campaign=application.campaign, number__startswith=prefix).values_list(
+        "number", flat=True
+    )
+    sequence = max((int(n.rsplit("-", 1)[1]) for n in taken), default=0) + 1
+    application.number = f"{prefix}{sequence:03d}"
+    return ["number"]
+
+
+def _submission_guard(application: Application) -> list[str]:
+    data, leaders, _ = application_data(application)
+    errors = submission_errors(data=data, leaders=leaders)
+    if errors:
+        raise ValidationError(errors)
+    return _assign_number(application)
+
+
+def application_submit(*, application: Application, user: User) -> Application:
+    """Submit (or resubmit after a return): every rule of DESIGN §4 is checked on the locked row."""
+    _require_applicant(user, application)
+    action = Action.RESUBMIT if application.status == Status.RETURNED else Action.SUBMIT
+    return transition(
+        application=application,
+        action=action,
+        actor=user,
+        guard=_submission_guard,
+        snapshot=_snapshot,
+        on_commit=send_submission_receipt,
+    )
+
+
+def application_withdraw(*, application: Application, user: User) -> Application:
+    _require_applicant(user, application)
+    return transition(application=application, action=Action.WITHDRAW, actor=user)
+
+
+def send_submission_receipt(application: Application) -> None:
+    recipients = sorted(
+        {email for email in application.unit.users.filter(is_active=True).values_list("email", flat=True) if email}
+    )
+    if not recipients:
+        return
+    context = {"application": application}
+    send_mail(
+        subject=f"【柳州市巾帼文明岗】申报已提交：{application.applicant_name}（{application.number}）",
+        message=render_to_string("applications/email/submitted.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+        fail_silently=True,
+    )
+
+
+def _attachment_stage(application: Application) -> Stage:
+    if application.status in (Status.DRAFT, Status.SUBMITTED):
+        return Stage.APPLY
+    if application.status == Status.RETURNED:
+        return Stage.FIRST_REVIEW
+    raise PermissionDenied(phrases.ATTACHMENTS_FROZEN)
+
+
+def attachment_add(*, application: Application, user: User, upload: UploadedFile) -> Attachment:
+    """Store an uploaded scan after checking its content, while the application is still open."""
+    _require_applicant(user, application)
+    require_stage_open(application.campaign, _attachment_stage(application), application.unit)
+    content_type = sniff_upload(upload)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    with transaction.atomic():
+        attachment = Attachment(
+            application=application,
+            original_name=(upload.name or "未命名文件")[-200:],
+            content_type=content_type,
+            size=upload.size,
+            sha256=digest.hexdigest(),
+            uploaded_by=user,
+        )
+        attachment.file.save(upload.name or "upload", upload, save=False)
+        attachment.save()
+        record_note(application=application, action=Note.UPLOAD, actor=user, note=attachment.original_name)
+    return attachment
+
+
+def attachment_delete(*, attachment: Attachment, user: User) -> None:
+    application = attachment.application
+    _require_applicant(user, application)
+    require_stage_open(application.campaign, _attachment_stage(application), application.unit)
+    with transaction.atomic():
+        name = attachment.original_name
+        stored = attachment.file.name
+        attachment.delete()
+        record_note(application=application, action=Note.DELETE_UPLOAD, actor=user, note=name)
+        transaction.on_commit(lambda: attachment.file.storage.delete(stored))

@@ -1,0 +1,46 @@
+"""Judge an upload by its content: PDF, JPEG or PNG, within the size limit."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+
+from applications import phrases
+
+SIGNATURES = [
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+]
+
+
+def sniff_upload(upload: UploadedFile) -> str:
+    """The content type the file really has, or ValidationError (too big, empty, other type)."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if upload.size == 0:
+        raise ValidationError(phrases.UPLOAD_EMPTY, code="empty")
+    if upload.size > limit:
+        raise ValidationError(
+            phrases.UPLOAD_TOO_LARGE.format(limit=limit // (1024 * 1024), size=f"{upload.size / 1048576:.1f}"),
+            code="too_large",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    for magic, content_type in SIGNATURES:
+        if head.startswith(magic):
+            if content_type != "application/pdf":
+                _verify_image(upload)
+            return content_type
+    raise ValidationError(phrases.UPLOAD_BAD_TYPE, code="bad_type")
+
+
+def _verify_image(upload: UploadedFile) -> None:
+    from PIL import Image
+
+    try:
+        with Image.open(upload) as image:
+            image.verify()
+    except Exception as exc:
+        raise ValidationError(phrases.UPLOAD_BAD_TYPE, code="bad_type") from exc
+    finally:
+        upload.seek(0)

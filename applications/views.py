@@ -1,0 +1,279 @@
+"""The applicant's pages: 我的申报, the 附件1 form, detail and timeline, PDF and uploads."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from applications import phrases
+from applications.access import get_application_for, get_attachment_for
+from applications.eligibility import women_share_text
+from applications.forms import ApplicationFormBundle
+from applications.models import Application, Status
+from applications.selectors import (
+    application_for_page,
+    applications_for_list,
+    apply_deadline,
+    deadline_for,
+    next_step,
+    timeline,
+)
+from applications.services import (
+    StaleForm,
+    application_create,
+    application_data,
+    application_submit,
+    application_update,
+    application_withdraw,
+    attachment_add,
+    attachment_delete,
+)
+from applications.workflow import EDITABLE, TransitionNotAllowed, allowed_actions
+from gangwei.deadlines import StageClosed, current_campaign
+from gangwei.roles import is_applicant
+
+
+def _applicant_only(request: HttpRequest) -> None:
+    if not is_applicant(request.user):
+        raise PermissionDenied("只有申报单位账号可以填写申报表。")
+
+
+@login_required
+def my_applications(request: HttpRequest) -> HttpResponse:
+    _applicant_only(request)
+    campaign = current_campaign()
+    rows = [
+        {"application": a, "next_step": next_step(a), "deadline": deadline_for(a)}
+        for a in applications_for_list(request.user)
+    ]
+    return render(
+        request,
+        "applications/my_applications.html",
+        {
+            "rows": rows,
+            "campaign": campaign,
+            "deadline": apply_deadline(campaign, request.user) if campaign else None,
+        },
+    )
+
+
+def _render_form(request, bundle, application, campaign, status=200):
+    return render(
+        request,
+        "applications/form.html",
+        {
+            "bundle": bundle,
+            "form": bundle.form,
+            "application": application,
+            "campaign": campaign,
+            "deadline": deadline_for(application) if application else apply_deadline(campaign, request.user),
+            "storage_key": application.key if application else f"new-{campaign.year}",
+        },
+        status=status,
+    )
+
+
+def _save(request: HttpRequest, application: Application | None) -> HttpResponse:
+    """Save the posted form as a draft, then submit it if asked; on any refusal keep what was typed."""
+    campaign = application.campaign if application else current_campaign()
+    bundle = ApplicationFormBundle(request.POST, instance=application)
+    if not bundle.is_valid():
+        messages.error(request, phrases.FIX_ERRORS)
+        return _render_form(request, bundle, application, campaign)
+    try:
+        if application is None:
+            application = application_create(
+                user=request.user,
+                campaign=campaign,
+                data=bundle.data,
+                leaders=bundle.leader_rows,
+                honours=bundle.honour_rows,
+            )
+        else:
+            application = application_update(
+                application=application,
+                user=request.user,
+                version=bundle.version or 0,
+                data=bundle.data,
+                leaders=bundle.leader_rows,
+                honours=bundle.honour_rows,
+            )
+    except StageClosed as exc:
+        bundle.form.add_error(None, exc.message)
+        return _render_form(request, bundle, application, campaign, status=403)
+    except StaleForm as exc:
+        bundle.form.add_error(None, exc.message)
+        return _render_form(request, bundle, application, campaign, status=409)
+    except ValidationError as exc:
+        bundle.add_errors(exc.message_dict)
+        return _render_form(request, bundle, application, campaign)
+
+    if "submit" not in request.POST:
+        messages.success(request, phrases.SAVED_DRAFT)
+        return redirect("applications:edit", key=application.key)
+    try:
+        application = application_submit(application=application, user=request.user)
+    except (StageClosed, TransitionNotAllowed) as exc:
+        messages.error(request, exc.message)
+        return redirect("applications:detail", key=application.key)
+    except ValidationError as exc:
+        # Saved as a draft: re-show the typed data with the new version and every problem in place.
+        data = request.POST.copy()
+        data["version"] = str(application.version)
+        bundle = ApplicationFormBundle(data, instance=application)
+        bundle.is_valid()
+        bundle.add_errors(exc.message_dict)
+        messages.warning(request, phrases.SAVED_BUT_NOT_SUBMITTED)
+        return _render_form(request, bundle, application, campaign)
+    messages.success(request, phrases.SUBMITTED.format(body=application.unit.parent.label))
+    return redirect("applications:detail", key=application.key)
+
+
+@login_required
+def application_new(request: HttpRequest) -> HttpResponse:
+    _applicant_only(request)
+    campaign = current_campaign()
+    if campaign is None:
+        raise Http404("目前没有开放的创建年度。")
+    if request.method == "POST":
+        return _save(request, None)
+    unit = request.user.organisation
+    bundle = ApplicationFormBundle(
+        initial={
+            "parent_unit": unit.name,
+            "contact_name": unit.contact_name,
+            "contact_phone": unit.contact_phone,
+        }
+    )
+    return _render_form(request, bundle, None, campaign)
+
+
+@login_required
+def application_edit(request: HttpRequest, key: str) -> HttpResponse:
+    application = get_application_for(request.user, key, write=True)
+    if application.status not in EDITABLE:
+        messages.info(request, phrases.NOT_EDITABLE.format(status=application.get_status_display()))
+        return redirect("applications:detail", key=key)
+    if request.method == "POST":
+        return _save(request, application)
+    _, leaders, honours = application_data(application)
+    bundle = ApplicationFormBundle(instance=application, leaders=leaders, honours=honours)
+    return _render_form(request, bundle, application, application.campaign)
+
+
+@login_required
+def application_detail(request: HttpRequest, key: str) -> HttpResponse:
+    application = application_for_page(request.user, key)
+    actions = allowed_actions(application, request.user)
+    return render(
+        request,
+        "applications/detail.html",
+        {
+            "application": application,
+            "next_step": next_step(application),
+            "deadline": deadline_for(application),
+            "timeline": timeline(application),
+            "share": women_share_text(application.staff_total, application.staff_women),
+            "can_edit": is_applicant(request.user) and application.status in EDITABLE,
+            "can_submit": "submit" in actions or "resubmit" in actions,
+            "can_withdraw": "withdraw" in actions,
+            "can_upload": is_applicant(request.user)
+            and application.status in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED),
+        },
+    )
+
+
+@login_required
+@require_POST
+def application_submit_view(request: HttpRequest, key: str) -> HttpResponse:
+    application = get_application_for(request.user, key, write=True)
+    try:
+        application_submit(application=application, user=request.user)
+    except (StageClosed, TransitionNotAllowed) as exc:
+        messages.error(request, exc.message)
+    except ValidationError:
+        messages.error(request, phrases.FIX_ERRORS)
+        return redirect("applications:edit", key=key)
+    else:
+        messages.success(request, phrases.SUBMITTED.format(body=application.unit.parent.label))
+    return redirect("applications:detail", key=key)
+
+
+@login_required
+def application_withdraw_view(request: HttpRequest, key: str) -> HttpResponse:
+    application = get_application_for(request.user, key, write=True)
+    if request.method != "POST":
+        return render(request, "applications/withdraw.html", {"application": application})
+    try:
+        application_withdraw(application=application, user=request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, phrases.WITHDRAWN)
+    return redirect("applications:detail", key=key)
+
+
+@login_required
+def application_pdf(request: HttpRequest, key: str) -> HttpResponse:
+    from applications.pdf import render_application_pdf
+
+    application = application_for_page(request.user, key)
+    response = HttpResponse(render_application_pdf(application), content_type="application/pdf")
+    filename = f"附件1-申报表-{application.number or application.key}.pdf"
+    response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(filename: str) -> str:
+    from urllib.parse import quote
+
+    return quote(filename)
+
+
+@login_required
+@require_POST
+def attachment_upload(request: HttpRequest, key: str) -> HttpResponse:
+    application = get_application_for(request.user, key, write=True)
+    files = request.FILES.getlist("files")
+    if not files:
+        messages.error(request, "请先选择要上传的文件。")
+    for upload in files:
+        try:
+            attachment = attachment_add(application=application, user=request.user, upload=upload)
+        except ValidationError as exc:
+            messages.error(request, f"{upload.name}：{exc.messages[0]}")
+        except StageClosed as exc:
+            messages.error(request, exc.message)
+            break
+        else:
+            messages.success(request, phrases.UPLOAD_DONE.format(name=attachment.original_name))
+    return redirect("applications:detail", key=key)
+
+
+@login_required
+def attachment_download(request: HttpRequest, key: str, attachment_id: int) -> HttpResponse:
+    attachment = get_attachment_for(request.user, key, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=True,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def attachment_delete_view(request: HttpRequest, key: str, attachment_id: int) -> HttpResponse:
+    attachment = get_attachment_for(request.user, key, attachment_id, write=True)
+    try:
+        attachment_delete(attachment=attachment, user=request.user)
+    except StageClosed as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, phrases.UPLOAD_DELETED.format(name=attachment.original_name))
+    return redirect("applications:detail", key=key)

@@ -1,0 +1,182 @@
+"""The one table of status transitions, and the one function that performs them.
+
+draft ──submit──▶ submitted ──recommend──▶ recommended ──report──▶ reported ──pass──▶ passed ──name──▶ named
+  ▲                 │   │                                              │                 │
+  └──withdraw───────┘   ├──return──▶ returned ──resubmit──▶ submitted  └──fail──▶ failed  └──not_name──▶ not_named
+                        └──not_recommend──▶ not_recommended
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import TextChoices
+from django.utils import timezone
+
+from applications.models import Application, ApplicationEvent, Status
+from gangwei.deadlines import require_stage_open
+from gangwei.models import Organisation, Stage, User
+from gangwei.roles import Role, role_of
+
+
+class Action(TextChoices):
+    SUBMIT = "submit", "提交申报"
+    WITHDRAW = "withdraw", "撤回申报"
+    RETURN = "return", "退回修改"
+    RESUBMIT = "resubmit", "修改后重新提交"
+    RECOMMEND = "recommend", "初审推荐"
+    NOT_RECOMMEND = "not_recommend", "初审不予推荐"
+    REPORT = "report", "报送市妇联"
+    PASS = "pass", "考核合格"
+    FAIL = "fail", "考核不合格"
+    NAME = "name", "命名"
+    NOT_NAME = "not_name", "不予命名"
+
+
+# Events that are not transitions, written to the same timeline.
+class Note(TextChoices):
+    CREATE = "create", "创建草稿"
+    EDIT = "edit", "保存修改"
+    UPLOAD = "upload", "上传附件"
+    DELETE_UPLOAD = "delete_upload", "删除附件"
+
+
+EVENT_LABELS = {**dict(Action.choices), **dict(Note.choices)}
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[str]
+    target: str
+    role: str
+    stage: Stage | None
+    needs_note: bool = False
+
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.SUBMIT: Transition(frozenset({Status.DRAFT}), Status.SUBMITTED, Role.APPLICANT, Stage.APPLY),
+    # Withdrawing is never blocked by a deadline: a unit may always take its application back.
+    Action.WITHDRAW: Transition(frozenset({Status.SUBMITTED}), Status.DRAFT, Role.APPLICANT, None),
+    Action.RETURN: Transition(
+        frozenset({Status.SUBMITTED}), Status.RETURNED, Role.REVIEWER, Stage.FIRST_REVIEW, needs_note=True
+    ),
+    Action.RESUBMIT: Transition(frozenset({Status.RETURNED}), Status.SUBMITTED, Role.APPLICANT, Stage.FIRST_REVIEW),
+    Action.RECOMMEND: Transition(frozenset({Status.SUBMITTED}), Status.RECOMMENDED, Role.REVIEWER, Stage.FIRST_REVIEW),
+    Action.NOT_RECOMMEND: Transition(
+        frozenset({Status.SUBMITTED}), Status.NOT_RECOMMENDED, Role.REVIEWER, Stage.FIRST_REVIEW, needs_note=True
+    ),
+    Action.REPORT: Transition(frozenset({Status.RECOMMENDED}), Status.REPORTED, Role.REVIEWER, Stage.FIRST_REVIEW),
+    Action.PASS: Transition(frozenset({Status.REPORTED}), Status.PASSED, Role.CITY, Stage.ASSESSMENT),
+    Action.FAIL: Transition(frozenset({Status.REPORTED}), Status.FAILED, Role.CITY, Stage.ASSESSMENT),
+    Action.NAME: Transition(frozenset({Status.PASSED}), Status.NAMED, Role.CITY, Stage.NAMING),
+    Action.NOT_NAME: Transition(frozenset({Status.PASSED}), Status.NOT_NAMED, Role.CITY, Stage.NAMING),
+}
+
+# Statuses in which the applicant may change the form, and the stage that gates the change.
+EDITABLE = {Status.DRAFT: Stage.APPLY, Status.RETURNED: Stage.FIRST_REVIEW}
+
+
+class TransitionNotAllowed(Exception):
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def allowed_actions(application: Application, user: User) -> list[str]:
+    """The actions the table allows this user on this application now (deadlines not checked)."""
+    role = role_of(user)
+    return [
+        action
+        for action, rule in TRANSITIONS.items()
+        if application.status in rule.sources and rule.role == role and _owns(application, user, role)
+    ]
+
+
+def _owns(application: Application, user: User, role: str | None) -> bool:
+    if role == Role.APPLICANT:
+        return application.unit_id == user.organisation_id
+    if role == Role.REVIEWER:
+        return application.unit.parent_id == user.organisation_id
+    return role == Role.CITY
+
+
+def deadline_organisation(application: Application, role: str) -> Organisation | None:
+    """Whose extensions count for an action: the unit's for applicants, the body's for reviewers."""
+    if role == Role.APPLICANT:
+        return application.unit
+    if role == Role.REVIEWER:
+        return application.unit.parent
+    return None
+
+
+def transition(
+    *,
+    application: Application,
+    action: str,
+    actor: User,
+    note: str = "",
+    guard: Callable[[Application], list[str] | None] | None = None,
+    snapshot: Callable[[Application], dict] | None = None,
+    on_commit: Callable[[Application], None] | None = None,
+) -> Application:
+    """Move `application` along `action`: lock, check table, role, window, save, write the event.
+
+    `guard` runs on the locked row before the change: it raises ValidationError to refuse,
+    and returns the names of any fields it set (the 申报编号);
+    `on_commit` runs after the transaction commits (notifications).
+    """
+    rule = TRANSITIONS.get(action)
+    if rule is None:
+        raise TransitionNotAllowed("未知的操作。")
+    role = role_of(actor)
+    with transaction.atomic():
+        locked = Application.objects.select_for_update().select_related("campaign", "unit__parent").get(
+            pk=application.pk
+        )
+        if rule.role != role or not _owns(locked, actor, role):
+            raise PermissionDenied("您无权对此申报执行该操作。")
+        if locked.status not in rule.sources:
+            raise TransitionNotAllowed(
+                f"当前状态为“{locked.get_status_display()}”，不能{Action(action).label}。页面可能已过期，请刷新后查看。"
+            )
+        if rule.needs_note and not note.strip():
+            raise ValidationError({"note": f"{Action(action).label}必须写明理由。"})
+        if rule.stage is not None:
+            require_stage_open(locked.campaign, rule.stage, deadline_organisation(locked, role))
+        fields = ["status", "version", "updated_at"]
+        if guard is not None:
+            fields += guard(locked) or []
+        from_status = locked.status
+        locked.status = rule.target
+        locked.version += 1
+        if rule.target == Status.SUBMITTED:
+            locked.submitted_at = timezone.now()
+            fields.append("submitted_at")
+        locked.save(update_fields=fields)
+        ApplicationEvent.objects.create(
+            application=locked,
+            action=action,
+            from_status=from_status,
+            to_status=rule.target,
+            actor=actor,
+            organisation=actor.organisation,
+            note=note.strip(),
+            snapshot=snapshot(locked) if snapshot else None,
+        )
+        if on_commit is not None:
+            transaction.on_commit(lambda: on_commit(locked))
+    return locked
+
+
+def record_note(*, application: Application, action: str, actor: User, note: str = "") -> ApplicationEvent:
+    """Write a non-transition line (create, edit, upload) to the timeline."""
+    return ApplicationEvent.objects.create(
+        application=application,
+        action=action,
+        from_status=application.status,
+        to_status=application.status,
+        actor=actor,
+        organisation=actor.organisation,
+        note=note,
+    )

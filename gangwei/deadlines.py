@@ -1,0 +1,88 @@
+"""Stage windows: is a stage open now for an organisation, and until when."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage
+
+STAGE_FIELD = {
+    Stage.APPLY: "apply_closes_at",
+    Stage.FIRST_REVIEW: "first_review_closes_at",
+    Stage.TRAINING: "assessment_closes_at",
+    Stage.ASSESSMENT: "assessment_closes_at",
+    Stage.NAMING: "naming_closes_at",
+}
+
+
+class StageClosed(Exception):
+    """Raised by a service when the stage that gates an action is not open."""
+
+    def __init__(self, stage: Stage, closes_at: dt.datetime, opens_at: dt.datetime):
+        self.stage = Stage(stage)
+        self.closes_at = closes_at
+        self.opens_at = opens_at
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        local_close = timezone.localtime(self.closes_at)
+        if timezone.now() < self.opens_at:
+            local_open = timezone.localtime(self.opens_at)
+            return f"{self.stage.label}尚未开始（{local_open:%Y年%m月%d日 %H:%M}开始）。"
+        return (
+            f"{self.stage.label}已于{local_close:%Y年%m月%d日 %H:%M:%S}截止，"
+            "系统不再接受此项操作。您填写的内容仍保留在页面上，请复制保存，"
+            "如需延期请联系所属初审单位或市妇联宣发部。"
+        )
+
+
+def stage_closes_at(campaign: Campaign, stage: Stage, organisation: Organisation | None) -> dt.datetime:
+    """The effective closing instant of `stage` for `organisation`, extensions included.
+
+    An extension of the organisation itself or of its 初审 body (its parent) counts;
+    an extension never shortens the campaign's own deadline.
+    """
+    closes_at = getattr(campaign, STAGE_FIELD[Stage(stage)])
+    if organisation is None:
+        return closes_at
+    org_ids = [organisation.pk]
+    if organisation.parent_id:
+        org_ids.append(organisation.parent_id)
+    extended = (
+        DeadlineExtension.objects.filter(campaign=campaign, stage=stage, organisation_id__in=org_ids)
+        .order_by("-closes_at")
+        .values_list("closes_at", flat=True)
+        .first()
+    )
+    if extended and extended > closes_at:
+        return extended
+    return closes_at
+
+
+def stage_is_open(
+    campaign: Campaign, stage: Stage, organisation: Organisation | None, now: dt.datetime | None = None
+) -> bool:
+    now = now or timezone.now()
+    return campaign.opens_at <= now <= stage_closes_at(campaign, stage, organisation)
+
+
+def require_stage_open(campaign: Campaign, stage: Stage, organisation: Organisation | None) -> None:
+    """Raise StageClosed unless `stage` is open now for `organisation` (inclusive deadline)."""
+    now = timezone.now()
+    closes_at = stage_closes_at(campaign, stage, organisation)
+    if not (campaign.opens_at <= now <= closes_at):
+        raise StageClosed(stage, closes_at, campaign.opens_at)
+
+
+def time_left(closes_at: dt.datetime, now: dt.datetime | None = None) -> dt.timedelta:
+    return closes_at - (now or timezone.now())
+
+
+def current_campaign() -> Campaign | None:
+    """The campaign users work in: the newest one that has opened, else the newest."""
+    now = timezone.now()
+    return (
+        Campaign.objects.filter(opens_at__lte=now).order_by("-year").first()
+        or Campaign.objects.order_by("-year").first()
+    )

@@ -1,0 +1,186 @@
+"""The shared core: who the users are, which organisation they belong to, and the campaign."""
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import F, Q
+from simple_history.models import HistoricalRecords
+
+
+class OrgKind(models.TextChoices):
+    CITY = "city", "市妇联"
+    REVIEWING_BODY = "reviewing_body", "初审单位"
+    APPLICANT = "applicant", "申报单位"
+
+
+class Organisation(models.Model):
+    kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
+    name = models.CharField("全称", max_length=120)
+    short_name = models.CharField("简称", max_length=40, blank=True)
+    code = models.CharField(
+        "编号代码", max_length=12, blank=True, help_text="初审单位的字母代码，用于申报编号"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="所属初审单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="units",
+        limit_choices_to={"kind": OrgKind.REVIEWING_BODY},
+    )
+    credit_code = models.CharField("统一社会信用代码", max_length=18, blank=True)
+    contact_name = models.CharField("联系人", max_length=40, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    display_order = models.PositiveIntegerField("排序", default=0)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "组织"
+        verbose_name_plural = "组织"
+        ordering = ["kind", "display_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                name="organisation_applicant_has_parent",
+                condition=~Q(kind="applicant") | Q(parent__isnull=False),
+            ),
+            models.UniqueConstraint(
+                name="organisation_unique_code",
+                fields=["code"],
+                condition=~Q(code=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+class User(AbstractUser):
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="所属组织",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+
+class Campaign(models.Model):
+    """One year's 巾帼文明岗 campaign, with the closing moment of every stage.
+
+    Every deadline is inclusive: an action at exactly the stored instant is allowed.
+    The TRAINING stage closes with ASSESSMENT (the notice dates training "另行通知").
+    """
+
+    year = models.PositiveIntegerField("创建年度", unique=True)
+    notice_number = models.CharField("通知文号", max_length=40)
+    title = models.CharField("标题", max_length=120)
+    opens_at = models.DateTimeField("申报开始")
+    apply_closes_at = models.DateTimeField("申报截止")
+    first_review_closes_at = models.DateTimeField("初审截止")
+    assessment_closes_at = models.DateTimeField("考核截止（培训同）")
+    naming_closes_at = models.DateTimeField("命名截止")
+    history = HistoricalRecords(verbose_name="截止时间修改记录", excluded_fields=["title"])
+
+    class Meta:
+        verbose_name = "创建年度"
+        verbose_name_plural = "创建年度"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="campaign_deadlines_in_order",
+                condition=Q(opens_at__lt=F("apply_closes_at"))
+                & Q(apply_closes_at__lte=F("first_review_closes_at"))
+                & Q(first_review_closes_at__lte=F("assessment_closes_at"))
+                & Q(assessment_closes_at__lte=F("naming_closes_at")),
+                violation_error_message="各阶段截止时间必须按 申报→初审→考核→命名 的先后顺序排列。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度 {self.title}"
+
+    def shifted(self, years: int = 1) -> dict:
+        """The field values of a campaign like this one, every date moved by `years`."""
+
+        def move(value: dt.datetime) -> dt.datetime:
+            try:
+                return value.replace(year=value.year + years)
+            except ValueError:  # 29 February
+                return value.replace(year=value.year + years, day=28)
+
+        return {
+            "year": self.year + years,
+            "notice_number": self.notice_number,
+            "title": self.title.replace(str(self.year), str(self.year + years)),
+            "opens_at": move(self.opens_at),
+            "apply_closes_at": move(self.apply_closes_at),
+            "first_review_closes_at": move(self.first_review_closes_at),
+            "assessment_closes_at": move(self.assessment_closes_at),
+            "naming_closes_at": move(self.naming_closes_at),
+        }
+
+
+class Stage(models.TextChoices):
+    APPLY = "apply", "申报"
+    FIRST_REVIEW = "first_review", "初审"
+    TRAINING = "training", "培训"
+    ASSESSMENT = "assessment", "考核"
+    NAMING = "naming", "命名"
+
+
+class DeadlineExtension(models.Model):
+    """More time for one organisation in one stage.
+
+    An extension granted to a 初审 body also covers the applicant units under it.
+    """
+
+    campaign = models.ForeignKey(
+        Campaign, verbose_name="创建年度", on_delete=models.CASCADE, related_name="extensions"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="组织",
+        on_delete=models.CASCADE,
+        related_name="extensions",
+        limit_choices_to={"kind__in": [OrgKind.APPLICANT, OrgKind.REVIEWING_BODY]},
+    )
+    stage = models.CharField("阶段", max_length=20, choices=Stage.choices)
+    closes_at = models.DateTimeField("延至")
+    reason = models.CharField("理由", max_length=200)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="批准人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("批准时间", auto_now_add=True)
+    history = HistoricalRecords(verbose_name="延期修改记录")
+
+    class Meta:
+        verbose_name = "截止时间延期"
+        verbose_name_plural = "截止时间延期"
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                name="extension_one_per_org_stage",
+                fields=["campaign", "organisation", "stage"],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.get_stage_display()} 延至 {self.closes_at:%Y-%m-%d %H:%M}"

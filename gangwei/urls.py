@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from gangwei import views
+
+admin.site.site_header = "柳州市巾帼文明岗 管理后台"
+admin.site.site_title = "巾帼文明岗管理"
+admin.site.index_title = "管理"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/register/", views.register, name="register"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("apply/", include("applications.urls")),
+    path("", include("review.urls")),
+    path("admin/", admin.site.urls),
+]

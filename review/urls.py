@@ -1,0 +1,10 @@
+from django.urls import path
+
+from review import views
+
+app_name = "review"
+
+urlpatterns = [
+    path("review/", views.queue, name="queue"),
+    path("city/", views.city, name="city"),
+]
