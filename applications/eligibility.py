@@ -18,7 +18,7 @@ _WHITESPACE_RE = re.compile(f"[{WHITESPACE_CLASS}]")
 # What Word counts one by one in 字数: CJK ideographs (all planes), CJK punctuation,
 # full-width forms, kana and hangul.
 EAST_ASIAN_CLASS = (
-    "\u1100-\u11ff\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f"
+    "\u1100-\u11ff\u2e80-\u2fdf\u3001-\u303f\u3040-\u30ff\u3100-\u312f\u3130-\u318f"
     "\u3190-\u31ff\u3200-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff"
     "\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003134f"
 )

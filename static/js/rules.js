@@ -8,7 +8,7 @@
   // Unicode's White_Space property, the same set as eligibility.WHITESPACE_CLASS.
   var WHITESPACE = "\\u0009-\\u000d\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
   var EAST_ASIAN =
-    "\\u1100-\\u11ff\\u2e80-\\u2fdf\\u3000-\\u303f\\u3040-\\u30ff\\u3100-\\u312f\\u3130-\\u318f" +
+    "\\u1100-\\u11ff\\u2e80-\\u2fdf\\u3001-\\u303f\\u3040-\\u30ff\\u3100-\\u312f\\u3130-\\u318f" +
     "\\u3190-\\u31ff\\u3200-\\u4dbf\\u4e00-\\u9fff\\ua960-\\ua97f\\uac00-\\ud7ff\\uf900-\\ufaff" +
     "\\ufe30-\\ufe4f\\uff00-\\uffef\\u{20000}-\\u{3134f}";
   var WHITESPACE_RE = new RegExp("[" + WHITESPACE + "]", "gu");

@@ -1,0 +1,122 @@
+"""Personas: an applicant unit, its reviewer (district A), an outsider reviewer (district B),
+another unit (outsider applicant), city staff, and anonymous. Time is inside the APPLY window
+unless a test travels elsewhere."""
+
+import datetime as dt
+import os
+
+import pytest
+import time_machine
+
+from gangwei.models import Organisation, OrgKind
+from tests.factories import (
+    ApplicationFactory,
+    BodyFactory,
+    CampaignFactory,
+    UnitFactory,
+    UserFactory,
+    shanghai,
+)
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses sync calls
+# from a thread with a running loop unless told this is deliberate (the browser tests only).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+IN_APPLY_WINDOW = shanghai(2020, 9, 1, 10, 0, 0)
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private"},
+        },
+    }
+
+
+@pytest.fixture
+def apply_window():
+    """Freeze time on 2020-09-01 10:00 Asia/Shanghai, inside every window of the 2021 campaign."""
+    with time_machine.travel(IN_APPLY_WINDOW, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def campaign(db):
+    return CampaignFactory()
+
+
+@pytest.fixture
+def body_a(db):
+    return BodyFactory(name="柳州市城中区妇女联合会", short_name="城中区妇联", code="CZ")
+
+
+@pytest.fixture
+def body_b(db):
+    return BodyFactory(name="柳州市鱼峰区妇女联合会", short_name="鱼峰区妇联", code="YF")
+
+
+@pytest.fixture
+def city_org(db):
+    return Organisation.objects.create(kind=OrgKind.CITY, name="柳州市妇女联合会", short_name="市妇联宣发部")
+
+
+@pytest.fixture
+def unit(body_a):
+    return UnitFactory(name="柳州市第一测试医院", parent=body_a)
+
+
+@pytest.fixture
+def other_unit(body_b):
+    return UnitFactory(name="柳州市第二测试公司", parent=body_b)
+
+
+@pytest.fixture
+def applicant(unit):
+    return UserFactory(username="applicant", organisation=unit)
+
+
+@pytest.fixture
+def other_applicant(other_unit):
+    return UserFactory(username="other_applicant", organisation=other_unit)
+
+
+@pytest.fixture
+def reviewer_a(body_a):
+    return UserFactory(username="reviewer_a", organisation=body_a)
+
+
+@pytest.fixture
+def reviewer_b(body_b):
+    return UserFactory(username="reviewer_b", organisation=body_b)
+
+
+@pytest.fixture
+def city_user(city_org):
+    return UserFactory(username="city", organisation=city_org)
+
+
+@pytest.fixture
+def application(campaign, unit):
+    """A complete draft of `unit`, ready to submit."""
+    return ApplicationFactory(campaign=campaign, unit=unit)
+
+
+@pytest.fixture
+def other_application(campaign, other_unit):
+    return ApplicationFactory(campaign=campaign, unit=other_unit)
+
+
+@pytest.fixture
+def client_for(client):
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+def local(*args) -> dt.datetime:
+    return shanghai(*args)
