@@ -26,13 +26,14 @@ IN_APPLY_WINDOW = shanghai(2020, 9, 1, 10, 0, 0)
 
 
 @pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
+def _test_storages(settings, tmp_path):
+    """Uploads go to a fresh folder per test; static files come from the finders (no manifest)."""
     settings.STORAGES = {
-        **settings.STORAGES,
         "default": {
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": tmp_path / "private"},
         },
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
 
 
