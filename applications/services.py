@@ -87,7 +87,7 @@ def application_update(
     """Save the form over a draft (or a returned application), refusing a stale form."""
     _require_applicant(user, application)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("campaign", "unit").get(pk=application.pk)
+        locked = Application.objects.select_for_update(of=("self",)).select_related("campaign", "unit").get(pk=application.pk)
         stage = EDITABLE.get(locked.status)
         if stage is None:
             raise PermissionDenied(phrases.NOT_EDITABLE.format(status=locked.get_status_display()))

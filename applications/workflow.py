@@ -131,7 +131,7 @@ def transition(
         raise TransitionNotAllowed("未知的操作。")
     role = role_of(actor)
     with transaction.atomic():
-        locked = Application.objects.select_for_update().select_related("campaign", "unit__parent").get(
+        locked = Application.objects.select_for_update(of=("self",)).select_related("campaign", "unit__parent").get(
             pk=application.pk
         )
         if rule.role != role or not _owns(locked, actor, role):
