@@ -45,6 +45,15 @@ class ApplicationForm(forms.ModelForm):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
         self.fields["achievements"].widget.attrs["data-counter"] = "achievements"
 
+    def clean(self):
+        cleaned = super().clean()
+        # Even a draft may not break application_women_not_above_total: say so next to the field,
+        # in the words of eligibility.evaluate (the constraint's own message would sit above the form).
+        total, women = cleaned.get("staff_total"), cleaned.get("staff_women")
+        if total is not None and women is not None and women > total:
+            self.add_error("staff_women", f"女性人数（{women}）不能大于岗位总人数（{total}）。")
+        return cleaned
+
 
 class LeaderForm(forms.Form):
     name = forms.CharField(label="姓名", max_length=40, required=False)

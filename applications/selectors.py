@@ -11,7 +11,7 @@ from applications.access import applications_visible_to
 from applications.models import Application, ApplicationEvent, Status
 from applications.workflow import EDITABLE, EVENT_LABELS
 from gangwei.deadlines import stage_closes_at
-from gangwei.models import Campaign, Stage, User
+from gangwei.models import Campaign, DeadlineExtension, Stage, User
 
 NEXT_STEP = {
     Status.DRAFT: "继续填写并提交申报表",
@@ -53,16 +53,20 @@ class Deadline:
         return f"距{self.stage.label}截止还有{self.days_left}天（{when}）"
 
 
-def deadline_for(application: Application) -> Deadline | None:
-    """The deadline the unit is working against now, if its application is in its hands."""
+def deadline_for(application: Application, *, extensions: list[DeadlineExtension] | None = None) -> Deadline | None:
+    """The deadline the unit is working against now, if its application is in its hands.
+
+    A list page passes the unit's `extensions` (extensions_for), loaded once, not once per row.
+    """
     stage = EDITABLE.get(application.status)
     if stage is None:
         return None
-    return Deadline(Stage(stage), stage_closes_at(application.campaign, stage, application.unit))
+    closes_at = stage_closes_at(application.campaign, stage, application.unit, extensions=extensions)
+    return Deadline(Stage(stage), closes_at)
 
 
-def apply_deadline(campaign: Campaign, user: User) -> Deadline:
-    return Deadline(Stage.APPLY, stage_closes_at(campaign, Stage.APPLY, user.organisation))
+def apply_deadline(campaign: Campaign, user: User, *, extensions: list[DeadlineExtension] | None = None) -> Deadline:
+    return Deadline(Stage.APPLY, stage_closes_at(campaign, Stage.APPLY, user.organisation, extensions=extensions))
 
 
 def applications_for_list(user: User) -> QuerySet[Application]:

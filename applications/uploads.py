@@ -13,6 +13,14 @@ SIGNATURES = [
 ]
 
 
+def size_text(n: int, *, round_up: bool = False) -> str:
+    """Bytes for people, to one decimal in KB or MB; a refused size is rounded up so it never reads as the limit."""
+    unit, name = (1024 * 1024, "MB") if n >= 1024 * 1024 else (1024, "KB")
+    tenths = -(-n * 10 // unit) if round_up else n * 10 // unit
+    whole, fraction = divmod(tenths, 10)
+    return f"{whole} {name}" if fraction == 0 else f"{whole}.{fraction} {name}"
+
+
 def sniff_upload(upload: UploadedFile) -> str:
     """The content type the file really has, or ValidationError (too big, empty, other type)."""
     limit = settings.UPLOAD_MAX_BYTES
@@ -20,7 +28,7 @@ def sniff_upload(upload: UploadedFile) -> str:
         raise ValidationError(phrases.UPLOAD_EMPTY, code="empty")
     if upload.size > limit:
         raise ValidationError(
-            phrases.UPLOAD_TOO_LARGE.format(limit=limit // (1024 * 1024), size=f"{upload.size / 1048576:.1f}"),
+            phrases.UPLOAD_TOO_LARGE.format(limit=size_text(limit), size=size_text(upload.size, round_up=True)),
             code="too_large",
         )
     upload.seek(0)

@@ -31,7 +31,7 @@ from applications.services import (
     attachment_delete,
 )
 from applications.workflow import EDITABLE, TransitionNotAllowed, allowed_actions
-from gangwei.deadlines import StageClosed, current_campaign
+from gangwei.deadlines import StageClosed, current_campaign, extensions_for
 from gangwei.roles import is_applicant
 
 
@@ -44,8 +44,9 @@ def _applicant_only(request: HttpRequest) -> None:
 def my_applications(request: HttpRequest) -> HttpResponse:
     _applicant_only(request)
     campaign = current_campaign()
+    extensions = extensions_for(request.user.organisation)  # one query, not one per row
     rows = [
-        {"application": a, "next_step": next_step(a), "deadline": deadline_for(a)}
+        {"application": a, "next_step": next_step(a), "deadline": deadline_for(a, extensions=extensions)}
         for a in applications_for_list(request.user)
     ]
     return render(
@@ -54,7 +55,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "campaign": campaign,
-            "deadline": apply_deadline(campaign, request.user) if campaign else None,
+            "deadline": apply_deadline(campaign, request.user, extensions=extensions) if campaign else None,
         },
     )
 

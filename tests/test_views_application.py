@@ -1,0 +1,548 @@
+"""The 附件1 form through the test client, with the field names the page posts (applications/forms.py):
+save a draft, submit, errors next to their fields, stale forms, the deadline, withdraw and resubmit,
+double submission, 我的申报 and the timeline (DESIGN §4, §5, §8)."""
+
+import re
+
+import pytest
+import time_machine
+from django.utils.html import escape
+
+from applications import phrases
+from applications.models import Application, Status
+from gangwei.models import DeadlineExtension, Stage
+from tests.factories import ApplicationFactory, BodyFactory, shanghai
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The personas' passwords are hashed on creation; PBKDF2 would make this file slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+LEADER = {"name": "覃丽", "gender": "F", "title": "护士长", "phone": "13907721111"}
+COMPLETE = {
+    "applicant_name": "柳州市第一测试医院儿科护理组",
+    "post_name": "儿科护理组",
+    "parent_unit": "柳州市第一测试医院",
+    "category": "team",
+    "staff_total": "5",
+    "staff_women": "4",
+    "special_reason": "",
+    "contact_name": "韦小红",
+    "contact_title": "护士长",
+    "contact_phone": "0772-2850377",
+    "achievements": "护理组坚持“温馨护理”，连续三年患者满意度第一。",
+    "unit_opinion": "情况属实，同意申报。",
+    "pledge": "on",
+}
+
+PHONE_ERROR = "请填写有效的联系电话：11位手机号（如 13807720000），或带区号的固定电话（如 0772-2850377）。"
+STAGE_CLOSED = (
+    "申报已于2020年09月20日 23:59:59截止，系统不再接受此项操作。您填写的内容仍保留在页面上，请复制保存，"
+    "如需延期请联系所属初审单位或市妇联宣发部。"
+)
+
+
+def form_data(*, button="submit", version="", leaders=(LEADER,), honours=(), **fields) -> dict:
+    """What the browser posts: the form's fields, the two formsets and the button pressed.
+
+    A field given as None is left out (an unticked checkbox)."""
+    data = {**COMPLETE, **fields, "version": str(version), button: "1"}
+    data = {k: v for k, v in data.items() if v is not None}
+    for prefix, rows in (("leaders", leaders), ("honours", honours)):
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+        for i, row in enumerate(rows):
+            for name, value in row.items():
+                data[f"{prefix}-{i}-{name}"] = value
+    return data
+
+
+def messages_of(response) -> list[str]:
+    return [m.message for m in response.context["messages"]]
+
+
+def leaders_of(application: Application) -> list[tuple]:
+    return list(application.leaders.values_list("name", "gender", "title", "phone"))
+
+
+def events_of(application: Application) -> list[str]:
+    return list(application.events.order_by("created_at", "id").values_list("action", flat=True))
+
+
+def hidden_version(html: str) -> str:
+    return re.search(r'<input type="hidden" name="version" value="(\d*)"', html).group(1)
+
+
+def form_action(html: str) -> str | None:
+    match = re.search(r'<form method="post" novalidate id="application-form"(?: action="([^"]*)")?', html)
+    return match.group(1)
+
+
+# --- save a draft, submit ------------------------------------------------------------------------
+
+
+def test_save_draft_incomplete_creates_draft(apply_window, applicant, unit, campaign, client_for):
+    data = form_data(
+        button="draft",
+        leaders=({"name": "", "gender": "", "title": "", "phone": ""},),
+        applicant_name="柳州市第一测试医院儿科护理组",
+        post_name="",
+        category=None,
+        staff_total="4",
+        staff_women="",
+        contact_phone="",
+        achievements="先存个草稿",
+        pledge=None,
+    )
+
+    response = client_for(applicant).post("/apply/new/", data)
+
+    application = Application.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/apply/{application.key}/edit/")
+    assert {
+        "unit": application.unit,
+        "campaign": application.campaign,
+        "status": application.status,
+        "number": application.number,
+        "version": application.version,
+        "applicant_name": application.applicant_name,
+        "post_name": application.post_name,
+        "category": application.category,
+        "staff_total": application.staff_total,
+        "staff_women": application.staff_women,
+        "achievements": application.achievements,
+        "pledge": application.pledge,
+    } == {
+        "unit": unit,
+        "campaign": campaign,
+        "status": Status.DRAFT,
+        "number": "",
+        "version": 1,
+        "applicant_name": "柳州市第一测试医院儿科护理组",
+        "post_name": "",
+        "category": "",
+        "staff_total": 4,
+        "staff_women": None,
+        "achievements": "先存个草稿",
+        "pledge": False,
+    }
+    assert leaders_of(application) == []  # the blank row is dropped
+    assert events_of(application) == ["create"]
+
+
+def test_save_draft_message_on_edit_page(apply_window, applicant, campaign, client_for):
+    response = client_for(applicant).post("/apply/new/", form_data(button="draft"), follow=True)
+
+    assert response.redirect_chain == [(f"/apply/{Application.objects.get().key}/edit/", 302)]
+    assert messages_of(response) == [phrases.SAVED_DRAFT]
+    assert hidden_version(response.content.decode()) == "1"
+
+
+def test_submit_complete_form_submits_and_sends_receipt(
+    apply_window, applicant, campaign, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    data = form_data(
+        leaders=(LEADER, {"name": "韦强", "gender": "M", "title": "副护士长", "phone": "13907722222"}),
+        honours=({"year": "2019", "title": "柳州市三八红旗集体", "issuer": "柳州市妇联"},),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(applicant).post("/apply/new/", data)
+
+    application = Application.objects.get()
+    assert (response.status_code, response["Location"]) == (302, f"/apply/{application.key}/")
+    assert (application.status, application.number, application.version) == (Status.SUBMITTED, "2021-CZ-001", 2)
+    assert application.submitted_at is not None
+    assert leaders_of(application) == [
+        ("覃丽", "F", "护士长", "13907721111"),
+        ("韦强", "M", "副护士长", "13907722222"),
+    ]
+    assert list(application.honours.values_list("year", "title", "issuer")) == [
+        ("2019", "柳州市三八红旗集体", "柳州市妇联")
+    ]
+    assert events_of(application) == ["create", "submit"]
+    assert [(m.subject, m.to) for m in mailoutbox] == [
+        ("【柳州市巾帼文明岗】申报已提交：柳州市第一测试医院儿科护理组（2021-CZ-001）", [applicant.email])
+    ]
+    assert "申报编号：2021-CZ-001" in mailoutbox[0].body
+
+
+def test_submit_message_on_detail_page(apply_window, applicant, campaign, client_for):
+    response = client_for(applicant).post("/apply/new/", form_data(), follow=True)
+
+    assert messages_of(response) == ["申报表已提交，等待城中区妇联初审。回执已发送到您的邮箱。"]
+    assert response.context["application"].status == Status.SUBMITTED
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+def test_submit_with_errors_shows_each_next_to_its_field(apply_window, applicant, application, client_for):
+    achievements = "岗" * 501
+    data = form_data(
+        version=1,
+        staff_total="2",
+        staff_women="2",
+        contact_phone="12345",
+        achievements=achievements,
+        leaders=({"name": "覃刚", "gender": "M", "title": "班组长", "phone": "13907723333"},),
+    )
+
+    response = client_for(applicant).post(f"/apply/{application.key}/edit/", data)
+
+    assert response.status_code == 200
+    bundle = response.context["bundle"]
+    assert bundle.form.errors == {
+        "staff_total": ["岗位只有2名工作人员，少于3人；如属特殊岗位，请勾选“特殊岗位”并写明理由。"],
+        "contact_phone": [PHONE_ERROR],
+        "achievements": ["主要事迹限500字以内，当前501字（不计空格和换行），请删减1字。"],
+    }
+    assert bundle.row_errors == ["岗位负责人中至少要有1名女性。"]
+    assert messages_of(response) == [phrases.SAVED_BUT_NOT_SUBMITTED]
+
+    html = response.content.decode()
+    # Each message sits right under its own input, and what was typed is still there.
+    for field in ("staff_total", "contact_phone", "achievements"):
+        (message,) = bundle.form.errors[field]
+        assert re.search(
+            rf'<(?:input|textarea)[^>]* aria-describedby="[^"]*id_{field}_error"[^>]*>.*?'
+            rf'<div id="id_{field}_error" class="invalid-feedback">\s*'
+            rf'<p id="error_1_id_{field}"><strong>{re.escape(escape(message))}</strong></p>',
+            html,
+            flags=re.DOTALL,
+        )
+    assert '<div class="invalid-feedback d-block mb-2" data-row-error>岗位负责人中至少要有1名女性。</div>' in html
+    assert 'name="contact_phone" value="12345"' in html
+    assert 'name="staff_total" value="2"' in html
+    assert f">\n{achievements}</textarea>" in html
+    assert 'name="leaders-0-name" value="覃刚"' in html
+
+    # Saved as a draft, one version on, and the page carries that version for the next save.
+    application.refresh_from_db()
+    assert (application.status, application.version, application.number) == (Status.DRAFT, 2, "")
+    assert (application.staff_total, application.contact_phone, application.achievements) == (2, "12345", achievements)
+    assert leaders_of(application) == [("覃刚", "M", "班组长", "13907723333")]
+    assert hidden_version(html) == "2"
+    assert events_of(application) == ["edit"]
+
+
+def test_submit_with_errors_then_fixed_submits_same_draft(apply_window, applicant, campaign, client_for):
+    """A new form refused on submit is saved as a draft; the re-shown page posts to that draft,
+    so fixing it does not create a second application."""
+    client = client_for(applicant)
+
+    first = client.post("/apply/new/", form_data(pledge=None))
+
+    application = Application.objects.get()
+    html = first.content.decode()
+    assert first.status_code == 200
+    assert first.context["bundle"].form.errors == {"pledge": ["请确认本岗位符合通知第二部分的五项创建条件。"]}
+    assert (form_action(html), hidden_version(html)) == (f"/apply/{application.key}/edit/", "1")
+
+    second = client.post(form_action(html), form_data(version=hidden_version(html)))
+
+    assert (second.status_code, second["Location"]) == (302, f"/apply/{application.key}/")
+    assert list(Application.objects.values_list("key", "status")) == [(application.key, Status.SUBMITTED)]
+
+
+def test_new_form_posts_to_new(apply_window, applicant, campaign, client_for):
+    html = client_for(applicant).get("/apply/new/").content.decode()
+
+    assert form_action(html) is None
+
+
+def test_women_above_total_refused_on_new_draft(apply_window, applicant, campaign, client_for):
+    response = client_for(applicant).post("/apply/new/", form_data(button="draft", staff_total="5", staff_women="6"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"staff_women": ["女性人数（6）不能大于岗位总人数（5）。"]}
+    assert 'name="staff_women" value="6"' in response.content.decode()
+    assert list(Application.objects.all()) == []
+
+
+def test_women_above_total_refused_on_edit(apply_window, applicant, application, client_for):
+    response = client_for(applicant).post(
+        f"/apply/{application.key}/edit/", form_data(version=1, staff_total="5", staff_women="6")
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"staff_women": ["女性人数（6）不能大于岗位总人数（5）。"]}
+    application.refresh_from_db()
+    assert (application.staff_total, application.staff_women, application.version) == (5, 3, 1)
+    assert events_of(application) == []
+
+
+# --- stale forms and deadlines -------------------------------------------------------------------
+
+
+def test_stale_form_refused_and_nothing_overwritten(apply_window, applicant, application, client_for):
+    client = client_for(applicant)
+    colleague = client.post(
+        f"/apply/{application.key}/edit/", form_data(button="draft", version=1, applicant_name="同事保存的名称")
+    )
+    assert colleague.status_code == 302
+
+    response = client.post(
+        f"/apply/{application.key}/edit/",
+        form_data(button="draft", version=1, applicant_name="我在旧页面上改的名称", achievements="旧页面上写的事迹"),
+    )
+
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [phrases.STALE_FORM]
+    html = response.content.decode()
+    assert escape(phrases.STALE_FORM) in html
+    assert 'value="我在旧页面上改的名称"' in html
+    assert ">\n旧页面上写的事迹</textarea>" in html
+    application.refresh_from_db()
+    assert (application.applicant_name, application.version) == ("同事保存的名称", 2)
+    assert events_of(application) == ["edit"]
+
+
+@pytest.mark.parametrize(
+    ("moment", "status"),
+    [
+        (shanghai(2020, 9, 20, 23, 59, 58), 302),
+        (shanghai(2020, 9, 20, 23, 59, 59), 302),
+        (shanghai(2020, 9, 21, 0, 0, 0), 403),
+    ],
+    ids=["second-before", "at", "second-after"],
+)
+def test_new_at_apply_deadline(applicant, campaign, client_for, moment, status):
+    with time_machine.travel(moment, tick=False):
+        client = client_for(applicant)
+        response = client.post("/apply/new/", form_data(button="draft", achievements="截止时刻写下的事迹"))
+
+    assert response.status_code == status
+    if status == 302:
+        assert list(Application.objects.values_list("achievements", flat=True)) == ["截止时刻写下的事迹"]
+    else:
+        assert response.context["form"].non_field_errors() == [STAGE_CLOSED]
+        html = response.content.decode()
+        assert STAGE_CLOSED in html
+        assert ">\n截止时刻写下的事迹</textarea>" in html
+        assert list(Application.objects.all()) == []
+
+
+def test_edit_after_apply_deadline_refused_and_text_kept(applicant, application, client_for):
+    with time_machine.travel(shanghai(2020, 9, 21, 0, 0, 0), tick=False):
+        client = client_for(applicant)
+        response = client.post(
+            f"/apply/{application.key}/edit/",
+            form_data(version=1, applicant_name="截止后改的名称", achievements="截止后写的事迹"),
+        )
+
+    assert response.status_code == 403
+    assert response.context["form"].non_field_errors() == [STAGE_CLOSED]
+    html = response.content.decode()
+    assert STAGE_CLOSED in html
+    assert 'value="截止后改的名称"' in html
+    assert ">\n截止后写的事迹</textarea>" in html
+    application.refresh_from_db()
+    assert (application.status, application.applicant_name, application.version) == (
+        Status.DRAFT,
+        "柳州市第一测试医院客服班组",
+        1,
+    )
+    assert events_of(application) == []
+
+
+# --- withdraw, resubmit, double submit -----------------------------------------------------------
+
+
+def test_withdraw_then_edit_and_resubmit(apply_window, applicant, application, client_for):
+    client = client_for(applicant)
+    client.post(f"/apply/{application.key}/submit/")
+
+    confirm = client.get(f"/apply/{application.key}/withdraw/")
+    assert confirm.status_code == 200
+    assert '<button class="btn btn-warning" type="submit">确认撤回</button>' in confirm.content.decode()
+
+    withdrawn = client.post(f"/apply/{application.key}/withdraw/", follow=True)
+    assert withdrawn.redirect_chain == [(f"/apply/{application.key}/", 302)]
+    assert messages_of(withdrawn) == [phrases.WITHDRAWN]
+    application.refresh_from_db()
+    assert (application.status, application.number, application.version) == (Status.DRAFT, "2021-CZ-001", 3)
+
+    resubmitted = client.post(
+        f"/apply/{application.key}/edit/", form_data(version=3, applicant_name="柳州市第一测试医院儿科护理组")
+    )
+
+    assert (resubmitted.status_code, resubmitted["Location"]) == (302, f"/apply/{application.key}/")
+    application.refresh_from_db()
+    assert (application.status, application.number, application.applicant_name, application.version) == (
+        Status.SUBMITTED,
+        "2021-CZ-001",
+        "柳州市第一测试医院儿科护理组",
+        5,
+    )
+    assert events_of(application) == ["submit", "withdraw", "edit", "submit"]
+
+
+def test_double_submit_is_harmless(
+    apply_window, applicant, application, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = client_for(applicant)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(f"/apply/{application.key}/submit/")
+        second = client.post(f"/apply/{application.key}/submit/", follow=True)
+
+    assert (first.status_code, first["Location"]) == (302, f"/apply/{application.key}/")
+    assert second.redirect_chain == [(f"/apply/{application.key}/", 302)]
+    assert messages_of(second) == [
+        "申报表已提交，等待城中区妇联初审。回执已发送到您的邮箱。",
+        "当前状态为“已提交，待初审”，不能提交申报。页面可能已过期，请刷新后查看。",
+    ]
+    application.refresh_from_db()
+    assert (application.status, application.number, application.version) == (Status.SUBMITTED, "2021-CZ-001", 2)
+    assert events_of(application) == ["submit"]
+    assert len(mailoutbox) == 1
+
+
+def test_double_submit_of_the_form_is_harmless(apply_window, applicant, application, client_for):
+    """The submit button pressed twice: the second POST finds a submitted application, not a draft."""
+    client = client_for(applicant)
+    data = form_data(version=1)
+
+    client.post(f"/apply/{application.key}/edit/", data)
+    second = client.post(f"/apply/{application.key}/edit/", data, follow=True)
+
+    assert second.redirect_chain == [(f"/apply/{application.key}/", 302)]
+    assert messages_of(second)[-1] == "申报表当前状态为“已提交，待初审”，不能修改。如需修改请先撤回。"
+    application.refresh_from_db()
+    assert (application.status, application.version) == (Status.SUBMITTED, 3)
+    assert events_of(application) == ["edit", "submit"]
+
+
+# --- 我的申报 and the timeline --------------------------------------------------------------------
+
+
+def _list_rows(response) -> list[tuple]:
+    return [
+        (
+            row["application"].applicant_name,
+            row["application"].get_status_display(),
+            row["next_step"],
+            row["deadline"].text if row["deadline"] else None,
+        )
+        for row in response.context["rows"]
+    ]
+
+
+def test_my_applications_shows_status_next_step_and_days_left(applicant, campaign, unit, client_for):
+    ApplicationFactory(campaign=campaign, unit=unit, applicant_name="已提交的岗位", status=Status.SUBMITTED)
+    ApplicationFactory(campaign=campaign, unit=unit, applicant_name="草稿岗位")
+    with time_machine.travel(shanghai(2020, 9, 10, 10, 0, 0), tick=False):
+        client = client_for(applicant)
+        response = client.get("/apply/")
+        rows = _list_rows(response)  # the texts count days from "now"
+
+    assert rows == [
+        ("草稿岗位", "草稿", "继续填写并提交申报表", "距申报截止还有10天（2020年09月20日 23:59）"),
+        ("已提交的岗位", "已提交，待初审", "等待所属初审单位审核；可打印申报表，盖章签字后上传扫描件", None),
+    ]
+    html = response.content.decode()
+    assert "2021年度（柳妇通〔2020〕42号）：距申报截止还有10天（2020年09月20日 23:59）。" in html
+    assert '<span class="text-success">距申报截止还有10天（2020年09月20日 23:59）</span>' in html
+    assert '<span class="badge status status-draft">草稿</span>' in html
+
+
+def test_my_applications_on_last_day_and_after(applicant, campaign, unit, client_for):
+    ApplicationFactory(campaign=campaign, unit=unit, applicant_name="草稿岗位")
+
+    with time_machine.travel(shanghai(2020, 9, 20, 8, 0, 0), tick=False):
+        last_day = client_for(applicant).get("/apply/")
+        last_day_rows = _list_rows(last_day)
+    with time_machine.travel(shanghai(2020, 9, 21, 0, 0, 0), tick=False):
+        # A fresh login: the session of the morning before has timed out (SESSION_COOKIE_AGE).
+        after = client_for(applicant).get("/apply/")
+        after_rows = _list_rows(after)
+
+    assert [row[3] for row in last_day_rows] == ["申报今天23:59截止"]
+    assert [row[3] for row in after_rows] == ["申报已于2020年09月20日 23:59截止"]
+    assert '<a class="btn btn-primary" href="/apply/new/">新建申报表</a>' in last_day.content.decode()
+    assert 'href="/apply/new/">新建申报表</a>' not in after.content.decode()
+
+
+def test_my_applications_counts_extensions_of_unit_and_body(applicant, campaign, unit, body_a, client_for):
+    """Extensions are loaded once for the list; the unit's body's extension counts, another body's does not."""
+    ApplicationFactory(campaign=campaign, unit=unit, applicant_name="草稿岗位")
+    ApplicationFactory(campaign=campaign, unit=unit, applicant_name="退回岗位", status=Status.RETURNED)
+    DeadlineExtension.objects.create(
+        campaign=campaign,
+        organisation=body_a,
+        stage=Stage.APPLY,
+        closes_at=shanghai(2020, 9, 25, 23, 59, 59),
+        reason="汛期",
+    )
+    DeadlineExtension.objects.create(
+        campaign=campaign,
+        organisation=unit,
+        stage=Stage.FIRST_REVIEW,
+        closes_at=shanghai(2020, 10, 20, 23, 59, 59),
+        reason="改材料",
+    )
+    DeadlineExtension.objects.create(
+        campaign=campaign,
+        organisation=BodyFactory(),
+        stage=Stage.APPLY,
+        closes_at=shanghai(2020, 9, 30, 23, 59, 59),
+        reason="别人的",
+    )
+    with time_machine.travel(shanghai(2020, 9, 10, 10, 0, 0), tick=False):
+        client = client_for(applicant)
+        response = client.get("/apply/")
+        rows = _list_rows(response)
+        banner = response.context["deadline"].text
+
+    assert sorted(row[3] for row in rows) == [
+        "距初审截止还有40天（2020年10月20日 23:59）",
+        "距申报截止还有15天（2020年09月25日 23:59）",
+    ]
+    assert banner == "距申报截止还有15天（2020年09月25日 23:59）"
+
+
+def test_detail_timeline_in_order(apply_window, applicant, campaign, client_for):
+    client = client_for(applicant)
+    client.post("/apply/new/", form_data(button="draft"))
+    application = Application.objects.get()
+    client.post(f"/apply/{application.key}/edit/", form_data(button="draft", version=1))
+    client.post(f"/apply/{application.key}/submit/")
+    client.post(f"/apply/{application.key}/withdraw/")
+
+    response = client.get(f"/apply/{application.key}/")
+
+    timeline = response.context["timeline"]
+    assert [(e.label, e.to_label, e.actor) for e in timeline] == [
+        ("创建草稿", "", applicant),
+        ("保存修改", "", applicant),
+        ("提交申报", "已提交，待初审", applicant),
+        ("撤回申报", "草稿", applicant),
+    ]
+    html = response.content.decode()
+    shown = re.findall(r'<div class="timeline-what"><strong>([^<]+)</strong>', html)
+    assert shown == ["创建草稿", "保存修改", "提交申报", "撤回申报"]
+
+
+# --- query counts --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "statuses", [[Status.DRAFT], [Status.DRAFT, Status.RETURNED, Status.SUBMITTED]], ids=["1", "3"]
+)
+def test_my_applications_query_count_is_constant(
+    apply_window, applicant, campaign, unit, client_for, django_assert_num_queries, statuses
+):
+    for status in statuses:
+        ApplicationFactory(campaign=campaign, unit=unit, status=status)
+    client = client_for(applicant)
+
+    # 1 session, 2 user, 3 user's organisation, 4 current campaign, 5 the unit's and body's
+    # extensions (once, not per row), 6 the applications with campaign and unit, then the session
+    # saved on every request: 7 savepoint, 8 update, 9 release.
+    with django_assert_num_queries(9):
+        response = client.get("/apply/")
+
+    assert len(response.context["rows"]) == len(statuses)
