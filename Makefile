@@ -102,6 +102,7 @@ node_modules/.installed: package.json package-lock.json
 
 lint: venv
 	$(VENV)/bin/ruff check .
+	@mkdir -p var
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 
 clean:
