@@ -1,0 +1,139 @@
+"""附件1 申报表 as a PDF, laid out like the paper form of the notice (DESIGN §7).
+
+The page is HTML + CSS (`templates/pdf/application.html`) rendered by WeasyPrint. The fonts are
+Debian's fonts-noto-cjk, found through fontconfig by family name and embedded as subsets:
+Noto Serif CJK SC for the text, its Bold face for the title, Noto Sans CJK SC (黑体-like) for
+"附件1" and the labels. Nothing is fetched from the network: the URL fetcher only allows file: and
+data: URLs (the page refers to none today; its CSS is inlined).
+"""
+
+import datetime as dt
+import re
+import threading
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from applications.eligibility import women_share_text
+from applications.models import Application, Honour, Leader
+
+TEMPLATE = "pdf/application.html"
+BLANK_DATE = "年　　月　　日"  # to be written by hand under the stamp
+
+REVIEW_BODIES = "县区妇联、柳东新区、北部生态新区（阳和工业新区）党群工作部、市直机关妇工委、市总工会女职委"
+
+
+@dataclass(frozen=True)
+class Fonts:
+    """CSS font-family lists (unquoted identifiers: the template puts them inside <style>)."""
+
+    serif: str
+    sans: str
+
+
+CJK_FONTS = Fonts(serif="Noto Serif CJK SC", sans="Noto Sans CJK SC")
+
+# WeasyPrint's fontconfig set-up costs a few tens of milliseconds; one per process is enough.
+# Pango and fontconfig are not thread-safe, so renders in one process take turns.
+_font_config = None
+_render_lock = threading.Lock()
+
+
+def _text(value: str) -> str:
+    """Typed text as it should print: Windows line ends unified, trailing blank lines dropped."""
+    return re.sub(r"\r\n?", "\n", value or "").rstrip()
+
+
+def chinese_date(moment: dt.datetime | dt.date | None) -> str:
+    """2020年10月10日 (in Asia/Shanghai), the way dates are written on official forms."""
+    if moment is None:
+        return ""
+    day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def application_pdf_context(
+    application: Application,
+    leaders: list[Leader] | None = None,
+    honours: list[Honour] | None = None,
+    *,
+    fonts: Fonts = CJK_FONTS,
+) -> dict:
+    """Everything the template prints. Pass `leaders` / `honours` to render without a database."""
+    leaders = list(application.leaders.all()) if leaders is None else list(leaders)
+    honours = list(application.honours.all()) if honours is None else list(honours)
+    review_opinion = _text(application.review_opinion)
+    return {
+        "application": application,
+        "year": application.campaign.year,
+        "number": application.number,
+        "category": application.get_category_display() if application.category else "",
+        "share": women_share_text(application.staff_total, application.staff_women),
+        "special_reason": _text(application.special_reason),
+        "leaders": leaders,
+        # Paper forms keep a blank line to write on; so does a draft without leaders.
+        "leader_blanks": range(0 if leaders else 1),
+        "leader_rowspan": max(len(leaders), 1) + 1,
+        "honours": honours,
+        "honour_rowspan": len(honours) + 1,
+        "achievements": _text(application.achievements),
+        "unit_opinion": _text(application.unit_opinion),
+        "review_opinion": review_opinion,
+        "review_date": chinese_date(application.review_opinion_at) or BLANK_DATE,
+        # An applicant unit always has its 初审 body as parent (a database constraint).
+        "review_body": application.unit.parent.name if review_opinion else "",
+        "review_bodies": REVIEW_BODIES,
+        "blank_date": BLANK_DATE,
+        "fonts": fonts,
+    }
+
+
+_UNSAFE_IN_FILENAME = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f\s]+')
+_FILENAME_BYTES = 200  # most file systems allow 255 bytes; a CJK character takes 3 in UTF-8
+
+
+def application_pdf_filename(application: Application) -> str:
+    """`<申报编号>-<申报单位>.pdf`, safe on Windows, macOS and Linux file systems."""
+    number = application.number or application.key
+    name = application.applicant_name or "未命名"
+    stem = _UNSAFE_IN_FILENAME.sub("_", f"{number}-{name}").strip("._")
+    while len(stem.encode()) > _FILENAME_BYTES:
+        stem = stem[:-1]
+    return f"{stem}.pdf"
+
+
+def application_pdf_html(
+    application: Application,
+    leaders: list[Leader] | None = None,
+    honours: list[Honour] | None = None,
+    *,
+    fonts: Fonts = CJK_FONTS,
+) -> str:
+    return render_to_string(TEMPLATE, application_pdf_context(application, leaders, honours, fonts=fonts))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render print HTML to PDF bytes with the shared font configuration, offline."""
+    # Imported here, not at module level (pyproject bans the module-level import; TID251 flags both).
+    import weasyprint  # noqa: TID251
+    from weasyprint.text.fonts import FontConfiguration  # noqa: TID251
+
+    global _font_config
+    base_url = str(settings.BASE_DIR / "templates" / "pdf") + "/"
+    with _render_lock:
+        if _font_config is None:
+            _font_config = FontConfiguration()
+        fetcher = weasyprint.URLFetcher(allowed_protocols={"file", "data"})
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+        return document.write_pdf(font_config=_font_config)
+
+
+def render_application_pdf(
+    application: Application,
+    leaders: list[Leader] | None = None,
+    honours: list[Honour] | None = None,
+) -> bytes:
+    """附件1 of `application` as PDF bytes (its leaders and honours are best prefetched)."""
+    return html_to_pdf(application_pdf_html(application, leaders, honours))
