@@ -1,0 +1,60 @@
+"""python manage.py export_pdfs --year 2021 [--body NAME] -o DIR
+
+Writes the 附件1 PDF of every application of a campaign that has left the draft stage (submitted or
+later), for archiving: one file per application, named `<申报编号>-<申报单位>.pdf`.
+"""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from applications.models import Application, Status
+from applications.pdf import application_pdf_filename, render_application_pdf
+from gangwei.models import Campaign, Organisation, OrgKind
+
+
+class Command(BaseCommand):
+    help = "导出一个创建年度中已提交（及之后各状态）申报表的附件1 PDF，每份申报一个文件。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, required=True, help="创建年度，例如 2021")
+        parser.add_argument("--body", help="只导出这个初审单位的申报（全称、简称或编号代码）")
+        parser.add_argument("-o", "--output", required=True, help="输出文件夹（不存在则创建）")
+
+    def handle(self, *args, year: int, body: str | None, output: str, **options):
+        campaign = Campaign.objects.filter(year=year).first()
+        if campaign is None:
+            raise CommandError(f"没有 {year} 年度的创建活动。")
+        applications = (
+            Application.objects.filter(campaign=campaign)
+            .exclude(status=Status.DRAFT)
+            .select_related("campaign", "unit__parent")
+            .prefetch_related("leaders", "honours")
+            .order_by("number", "id")
+        )
+        if body:
+            applications = applications.filter(unit__parent=self._body(body))
+
+        folder = Path(output)
+        folder.mkdir(parents=True, exist_ok=True)
+        written = 0
+        for application in applications.iterator(chunk_size=100):
+            (folder / application_pdf_filename(application)).write_bytes(render_application_pdf(application))
+            written += 1
+        self.stdout.write(f"已导出 {written} 份申报表 PDF 到 {folder}")
+
+    def _body(self, name: str) -> Organisation:
+        name = name.strip()
+        bodies = list(
+            Organisation.objects.filter(kind=OrgKind.REVIEWING_BODY).filter(
+                Q(name=name) | Q(short_name=name) | Q(code__iexact=name)
+            )
+        )
+        if len(bodies) != 1:
+            known = "、".join(
+                Organisation.objects.filter(kind=OrgKind.REVIEWING_BODY).values_list("short_name", flat=True)
+            )
+            problem = "没有" if not bodies else "有不止一个"
+            raise CommandError(f"{problem}名为“{name}”的初审单位。可用的初审单位：{known}")
+        return bodies[0]
