@@ -44,6 +44,7 @@ class ApplicationForm(forms.ModelForm):
         for name in ("applicant_name", "post_name", "parent_unit", "contact_name", "contact_title"):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
         self.fields["achievements"].widget.attrs["data-counter"] = "achievements"
+        self.fields["staff_total"].widget.attrs["min"] = 1
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,6 @@
 """The applicant's pages: 我的申报, the 附件1 form, detail and timeline, PDF and uploads."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +31,7 @@ from applications.services import (
     attachment_add,
     attachment_delete,
 )
+from applications.uploads import size_text
 from applications.workflow import EDITABLE, TransitionNotAllowed, allowed_actions
 from gangwei.deadlines import StageClosed, current_campaign, extensions_for
 from gangwei.roles import is_applicant
@@ -180,6 +182,7 @@ def application_detail(request: HttpRequest, key: str) -> HttpResponse:
             "can_edit": is_applicant(request.user) and application.status in EDITABLE,
             "can_submit": "submit" in actions or "resubmit" in actions,
             "can_withdraw": "withdraw" in actions,
+            "upload_limit": size_text(settings.UPLOAD_MAX_BYTES),
             "can_upload": is_applicant(request.user)
             and application.status in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED),
         },
@@ -247,6 +250,9 @@ def attachment_upload(request: HttpRequest, key: str) -> HttpResponse:
             messages.error(request, f"{upload.name}：{exc.messages[0]}")
         except StageClosed as exc:
             messages.error(request, exc.message)
+            break
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
             break
         else:
             messages.success(request, phrases.UPLOAD_DONE.format(name=attachment.original_name))

@@ -337,8 +337,9 @@ def test_upload_refused_once_in_review(apply_window, applicant, application, cli
     Application.objects.filter(pk=application.pk).update(status=status, number="2021-CZ-001")
 
     response = client_for(applicant).post(
-        f"/apply/{application.key}/attachments/", {"files": SimpleUploadedFile("late.pdf", PDF)}
+        f"/apply/{application.key}/attachments/", {"files": SimpleUploadedFile("late.pdf", PDF)}, follow=True
     )
 
-    assert response.status_code == 403
+    assert response.redirect_chain == [(f"/apply/{application.key}/", 302)]
+    assert [str(m) for m in response.context["messages"]] == [phrases.ATTACHMENTS_FROZEN]
     assert attachments_of(application) == []
