@@ -1,10 +1,26 @@
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin
-from django.db import IntegrityError
+from django.db import IntegrityError, models
 from simple_history.admin import SimpleHistoryAdmin
 
 from gangwei.models import Campaign, DeadlineExtension, Organisation, User
 from gangwei.services import campaign_copy_to_next_year
+
+
+class SplitDateTimeWithSeconds(AdminSplitDateTime):
+    """The admin's date and time inputs, with seconds shown.
+
+    Deadlines are 23:59:59; the stock widget shows 23:59 (the locale's first time format), so
+    saving a form unchanged would have moved every deadline to 23:59:00.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.widgets[1].format = "%H:%M:%S"
+
+
+DATETIME_WITH_SECONDS = {models.DateTimeField: {"widget": SplitDateTimeWithSeconds}}
 
 
 @admin.register(Organisation)
@@ -42,6 +58,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
         "naming_closes_at",
     ]
     actions = ["copy_to_next_year"]
+    formfield_overrides = DATETIME_WITH_SECONDS
 
     @admin.action(description="以所选年度为模板创建下一年度（日期顺延一年）")
     def copy_to_next_year(self, request, queryset):
@@ -60,6 +77,7 @@ class DeadlineExtensionAdmin(SimpleHistoryAdmin):
     list_filter = ["campaign", "stage"]
     autocomplete_fields = ["organisation"]
     readonly_fields = ["granted_by", "created_at"]
+    formfield_overrides = DATETIME_WITH_SECONDS
 
     def save_model(self, request, obj, form, change):
         if not change:

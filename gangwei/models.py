@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 
@@ -183,4 +184,5 @@ class DeadlineExtension(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} {self.get_stage_display()} 延至 {self.closes_at:%Y-%m-%d %H:%M}"
+        closes_at = timezone.localtime(self.closes_at)
+        return f"{self.organisation} {self.get_stage_display()} 延至 {closes_at:%Y-%m-%d %H:%M:%S}"

@@ -39,5 +39,10 @@ def unit_register(
 
 
 def campaign_copy_to_next_year(*, campaign: Campaign) -> Campaign:
-    """A new campaign made from `campaign`, every date moved by one year."""
-    return Campaign.objects.create(**campaign.shifted(1))
+    """A new campaign made from `campaign`, every date moved by one year.
+
+    Atomic (a savepoint inside an outer transaction), so that a caller may catch the
+    IntegrityError of an existing year and go on using the connection.
+    """
+    with transaction.atomic():
+        return Campaign.objects.create(**campaign.shifted(1))

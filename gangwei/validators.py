@@ -2,6 +2,7 @@
 
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 # GB 32100-2015: 18 characters from this alphabet (no I, O, Z, S, V); the last is a check digit.
@@ -40,6 +41,12 @@ def normalise_phone(value: str) -> str:
     text = re.sub(r"^\+?86[\s-]?", "", text) if text.startswith(("+86", "86-", "86 ")) else text
     ext = ""
     match = re.search(r"(?:转|ext\.?|x)\s*(\d{1,6})$", text, flags=re.IGNORECASE)
+    if match is None:
+        # '0772-2850377-801': a hyphen starts an extension only after a full number with area code,
+        # so that a mobile written as '138-0772-0000' keeps its last group.
+        hyphen = re.search(r"-\s*(\d{1,6})$", text)
+        if hyphen and re.fullmatch(r"0\d{2,3}[2-9]\d{6,7}", re.sub(r"[\s\-()]", "", text[: hyphen.start()])):
+            match = hyphen
     if match:
         ext = "转" + match.group(1)
         text = text[: match.start()]
@@ -66,3 +73,14 @@ class CharacterClassPasswordValidator:
 
     def get_help_text(self) -> str:
         return "密码必须同时包含字母和数字。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with a Chinese message.
+
+    Django 5.2 changed the message's msgid, and its zh_Hans catalog still carries the old one,
+    so the stock validator speaks English on this Chinese site.
+    """
+
+    def get_error_message(self) -> str:
+        return f"密码太短：至少需要{self.min_length}个字符。"
