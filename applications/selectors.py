@@ -34,7 +34,7 @@ class Deadline:
 
     @property
     def is_open(self) -> bool:
-        return timezone.now() <= self.closes_at
+        return timezone.now().replace(microsecond=0) <= self.closes_at
 
     @property
     def days_left(self) -> int:

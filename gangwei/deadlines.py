@@ -91,18 +91,22 @@ def stage_closes_at(
     return closes_at
 
 
+def within(opens_at: dt.datetime, closes_at: dt.datetime, now: dt.datetime | None = None) -> bool:
+    """Whether `now` falls in the window; the closing second is included whole (23:59:59.999 is in time)."""
+    now = (now or timezone.now()).replace(microsecond=0)
+    return opens_at <= now <= closes_at
+
+
 def stage_is_open(
     campaign: Campaign, stage: Stage, organisation: Organisation | None, now: dt.datetime | None = None
 ) -> bool:
-    now = now or timezone.now()
-    return campaign.opens_at <= now <= stage_closes_at(campaign, stage, organisation)
+    return within(campaign.opens_at, stage_closes_at(campaign, stage, organisation), now)
 
 
 def require_stage_open(campaign: Campaign, stage: Stage, organisation: Organisation | None) -> None:
     """Raise StageClosed unless `stage` is open now for `organisation` (inclusive deadline)."""
-    now = timezone.now()
     closes_at = stage_closes_at(campaign, stage, organisation)
-    if not (campaign.opens_at <= now <= closes_at):
+    if not within(campaign.opens_at, closes_at):
         raise StageClosed(stage, closes_at, campaign.opens_at)
 
 

@@ -40,6 +40,7 @@ NOT_OPEN_YET = "申报尚未开始（2020年08月01日 00:00开始）。"
 
 BEFORE_APPLY = shanghai(2020, 9, 20, 23, 59, 58)
 AT_APPLY = shanghai(2020, 9, 20, 23, 59, 59)
+LAST_INSTANT_OF_APPLY = shanghai(2020, 9, 20, 23, 59, 59, 999_999)
 AFTER_APPLY = shanghai(2020, 9, 21, 0, 0, 0)
 
 BEFORE_EXTENSION = shanghai(2020, 9, 25, 23, 59, 58)
@@ -50,8 +51,8 @@ BEFORE_FIRST_REVIEW = shanghai(2020, 10, 16, 23, 59, 58)
 AT_FIRST_REVIEW = shanghai(2020, 10, 16, 23, 59, 59)
 AFTER_FIRST_REVIEW = shanghai(2020, 10, 17, 0, 0, 0)
 
-BOUNDARIES = [(BEFORE_APPLY, True), (AT_APPLY, True), (AFTER_APPLY, False)]
-BOUNDARY_IDS = ["one second before", "at", "one second after"]
+BOUNDARIES = [(BEFORE_APPLY, True), (AT_APPLY, True), (LAST_INSTANT_OF_APPLY, True), (AFTER_APPLY, False)]
+BOUNDARY_IDS = ["one second before", "at", "within the closing second", "one second after"]
 EXTENDED = [
     (AFTER_APPLY, True),
     (BEFORE_EXTENSION, True),
