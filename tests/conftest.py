@@ -26,6 +26,12 @@ IN_APPLY_WINDOW = shanghai(2020, 9, 1, 10, 0, 0)
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The personas' passwords are hashed on creation; PBKDF2 would make the suite slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _test_storages(settings, tmp_path):
     """Uploads go to a fresh folder per test; static files come from the finders (no manifest)."""
     settings.STORAGES = {

@@ -40,11 +40,6 @@ def ids(urls):
     return [f"{name}-{method}" for name, method in urls]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The personas' passwords are hashed on creation; PBKDF2 would make this file slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 def attach(application: Application, data: bytes = PDF_BYTES, name: str = "盖章扫描件.pdf") -> Attachment:
     attachment = Attachment(

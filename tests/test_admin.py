@@ -13,10 +13,6 @@ ORDER_MESSAGE = "各阶段截止时间必须按 申报→初审→考核→命�
 DEADLINE_FIELDS = ["opens_at", "apply_closes_at", "first_review_closes_at", "assessment_closes_at", "naming_closes_at"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def superuser(db):

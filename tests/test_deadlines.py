@@ -19,10 +19,6 @@ from tests.factories import shanghai
 UTC = dt.UTC
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 APPLY_CLOSED = (
     "申报已于2020年09月20日 23:59:59截止，系统不再接受此项操作。您填写的内容仍保留在页面上，请复制保存，"

@@ -19,10 +19,6 @@ BAD_PHONE = "请填写有效的联系电话：11位手机号（如 13807720000�
 DUPLICATE_CODE = "该统一社会信用代码已注册。请联系本单位已注册的同事，或联系市妇联宣发部。"
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def form(body_a) -> dict:

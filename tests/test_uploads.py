@@ -19,11 +19,6 @@ PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<
 HTML_AS_PDF = b"<html><script>alert(document.cookie)</script></html>"
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The personas' passwords are hashed on creation; PBKDF2 would make this file slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def storage_root(settings) -> Path:

@@ -13,13 +13,6 @@ from applications.models import Application, Status
 from gangwei.models import DeadlineExtension, Stage
 from tests.factories import ApplicationFactory, BodyFactory, shanghai
 
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """The personas' passwords are hashed on creation; PBKDF2 would make this file slow."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 LEADER = {"name": "覃丽", "gender": "F", "title": "护士长", "phone": "13907721111"}
 COMPLETE = {
     "applicant_name": "柳州市第一测试医院儿科护理组",

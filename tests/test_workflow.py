@@ -41,10 +41,6 @@ NOT_IN_TABLE = [
 WRONG_ROLES = [(action, role) for action, rule in TRANSITIONS.items() for role in PERSONA_FOR_ROLE if role != rule.role]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
 
 @pytest.fixture
 def persona(request):
