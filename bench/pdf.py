@@ -3,8 +3,9 @@
     python bench/pdf.py [--runs N]
 
 The application is built in memory (no database): 500 counted characters of 主要事迹, three
-岗位负责人 and three 曾获荣誉. After one warm-up render (WeasyPrint import, fontconfig set-up), it
-renders N times (default 15) and prints the median.
+岗位负责人 and three 曾获荣誉. After one warm-up render of each (WeasyPrint import, fontconfig
+set-up), the CJK page and the Latin baseline are rendered N times each (default 15), taking turns,
+and the medians are printed; the CPU-time medians follow, as they suffer less from a busy machine.
 
 The Latin baseline is the same template and the same data: the rendered HTML has every CJK
 character run replaced by Latin words (five letters and a space for every three characters, about
@@ -151,14 +152,22 @@ def latinise(html: str) -> str:
     return CJK.sub(replace, html.replace('lang="zh-CN"', 'lang="en"'))
 
 
-def median_seconds(render, runs: int) -> float:
-    render()  # warm-up
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
+def medians(renders: dict, runs: int) -> dict[str, tuple[float, float]]:
+    """Median wall and CPU seconds of each render, after one warm-up each.
+
+    The renders take turns, so that both feel the same load when the machine is shared.
+    """
+    for render in renders.values():
         render()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+    wall = {name: [] for name in renders}
+    cpu = {name: [] for name in renders}
+    for _ in range(runs):
+        for name, render in renders.items():
+            start, start_cpu = time.perf_counter(), time.process_time()
+            render()
+            wall[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - start_cpu)
+    return {name: (statistics.median(wall[name]), statistics.median(cpu[name])) for name in renders}
 
 
 def main() -> None:
@@ -170,17 +179,24 @@ def main() -> None:
     from applications.pdf import Fonts, application_pdf_html, html_to_pdf, render_application_pdf
 
     application, leaders, honours = full_application()
-    cjk = median_seconds(lambda: render_application_pdf(application, leaders, honours), args.runs)
-
     latin_html = latinise(
         application_pdf_html(application, leaders, honours, fonts=Fonts(serif="DejaVu Serif", sans="DejaVu Sans"))
     )
     assert not CJK.search(latin_html)
-    latin = median_seconds(lambda: html_to_pdf(latin_html), args.runs)
+    result = medians(
+        {
+            "cjk": lambda: render_application_pdf(application, leaders, honours),
+            "latin": lambda: html_to_pdf(latin_html),
+        },
+        args.runs,
+    )
+    (cjk, cjk_cpu), (latin, latin_cpu) = result["cjk"], result["latin"]
 
     print(f"pdf_median: {cjk:.3f} s")
     print(f"pdf_latin_baseline_median: {latin:.3f} s")
     print(f"pdf_ratio: {cjk / latin:.2f}")
+    print(f"pdf_cpu_median: {cjk_cpu:.3f} s")
+    print(f"pdf_latin_baseline_cpu_median: {latin_cpu:.3f} s")
 
 
 if __name__ == "__main__":
