@@ -117,9 +117,8 @@ def application_pdf_html(
 
 def html_to_pdf(html: str) -> bytes:
     """Render print HTML to PDF bytes with the shared font configuration, offline."""
-    # Imported here, not at module level (pyproject bans the module-level import; TID251 flags both).
-    import weasyprint  # noqa: TID251
-    from weasyprint.text.fonts import FontConfiguration  # noqa: TID251
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     global _font_config
     base_url = str(settings.BASE_DIR / "templates" / "pdf") + "/"
