@@ -178,6 +178,7 @@
   form.addEventListener("submit", function (e) {
     if (sending) { e.preventDefault(); return; }
     write();
+    try { window.sessionStorage.setItem("gangwei:pending", form.getAttribute("data-storage-key")); } catch (err) { /* ignore */ }
     sending = true;
     window.setTimeout(function () { sending = false; }, 8000);
   });
