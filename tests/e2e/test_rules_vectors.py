@@ -1,0 +1,87 @@
+"""static/js/rules.js in a real browser against tests/vectors/rules.json.
+
+The server's side (applications/eligibility.py) is held to the same file by the unit tests, so
+the live hints and the validator that decides cannot drift apart.
+"""
+
+import json
+from pathlib import Path
+
+import pytest
+from django.test.utils import override_settings
+
+from applications.eligibility import ACHIEVEMENTS_LIMIT
+from tests.e2e.conftest import BrowserLog, new_context, open_campaign_values, sign_in
+from tests.factories import CampaignFactory, UnitFactory, UserFactory
+
+# As tests/conftest.py sets per test: static files from the finders, not from a manifest.
+TEST_STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+VECTORS = json.loads((Path(__file__).resolve().parents[1] / "vectors" / "rules.json").read_text("utf-8"))
+
+
+def _eligibility_id(case: dict) -> str:
+    given = case["input"]
+    parts = [f"total={given['total']}", f"women={given['women']}"]
+    if given["specialPost"]:
+        reason = given["specialReason"]
+        parts.append("special-" + ("no-reason" if not reason else "blank-reason" if not reason.strip() else "reason"))
+    parts.append("leaders=" + ("".join(given["leaderGenders"]) or "none"))
+    return ",".join(parts)
+
+
+@pytest.fixture(scope="module")
+def rules_page(browser, live_server, django_db_setup, django_db_blocker):
+    """The real 新建申报表 page of a signed-in unit, loaded once for every vector.
+
+    Its rows are written outside any test; the first test's transactional_db (which live_server
+    brings) flushes them. The vectors themselves never touch the server.
+    """
+    context = new_context(browser, live_server)
+    log = BrowserLog()
+    page = context.new_page()
+    log.watch(page)
+    with django_db_blocker.unblock(), override_settings(STORAGES=TEST_STORAGES):
+        CampaignFactory(**open_campaign_values())
+        sign_in(context, live_server, UserFactory(organisation=UnitFactory()))
+        response = page.goto("/apply/new/")
+        page.wait_for_load_state("networkidle")
+    assert response.status == 200
+    assert page.locator("#application-form").count() == 1
+    assert page.locator('script[src$="/static/js/rules.js"]').count() == 1
+    yield page
+    page.evaluate("0")
+    context.close()
+    log.assert_clean()
+
+
+def test_rules_js_is_the_one_loaded(rules_page):
+    assert rules_page.evaluate("typeof window.GangweiRules.evaluate") == "function"
+    assert rules_page.evaluate("window.GangweiRules.LIMIT") == ACHIEVEMENTS_LIMIT
+
+
+@pytest.mark.parametrize("case", VECTORS["count"], ids=[case["name"] for case in VECTORS["count"]])
+def test_count_matches_vector(rules_page, case):
+    counted = rules_page.evaluate(
+        "text => ({chars: GangweiRules.countChars(text), words: GangweiRules.countWords(text)})", case["text"]
+    )
+    assert counted == {"chars": case["chars"], "words": case["words"]}
+
+
+@pytest.mark.parametrize("case", VECTORS["eligibility"], ids=[_eligibility_id(c) for c in VECTORS["eligibility"]])
+def test_evaluate_matches_vector(rules_page, case):
+    result = rules_page.evaluate(
+        """input => {
+          const r = GangweiRules.evaluate(input);
+          return {
+            ok: r.ok,
+            checks: Object.fromEntries(r.checks.map(c => [c.code, c.ok])),
+            share: r.womenShare,
+            shareText: GangweiRules.womenShareText(input.total, input.women),
+          };
+        }""",
+        case["input"],
+    )
+    assert result == {"ok": case["ok"], "checks": case["checks"], "share": case["share"], "shareText": case["share"]}
