@@ -186,7 +186,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 # Uploaded scans never get a public URL: they are served only by a view that checks access.
-MEDIA_URL = None
+# No URL pattern serves this prefix; it is set only because Django's tools expect a string.
+MEDIA_URL = "/__no-public-media__/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

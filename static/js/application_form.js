@@ -146,10 +146,10 @@
 
   var stored = read(storageKey);
   var current = snapshot();
-  if (serverSaved) {
-    var fresh = read(newKey);
-    if (newKey !== storageKey && fresh && same(fresh.fields, current)) window.localStorage.removeItem(newKey);
-  }
+  // The page of an existing application showing what was typed on the new form: the server holds
+  // it as a draft now, so the new form's copy is done with (whether or not the submit was accepted).
+  var fresh = read(newKey);
+  if (newKey !== storageKey && fresh && same(fresh.fields, current)) window.localStorage.removeItem(newKey);
   if (stored && same(stored.fields, current)) {
     if (serverSaved) window.localStorage.removeItem(storageKey);
   } else if (stored) {

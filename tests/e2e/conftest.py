@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.test.utils import override_settings
 from django.utils import timezone
 
 from tests.factories import BodyFactory, CampaignFactory, UnitFactory, UserFactory
@@ -52,20 +51,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.e2e)
-
-
-@pytest.fixture(scope="session")
-def _media_url_for_live_server():
-    """settings.MEDIA_URL is None (uploads have no public URL), but Django's LiveServerThread
-    urlparse()s it for its media handler, which then answers every request with a 500
-    ("startswith first arg must be str"). Give it a prefix nothing uses while the server runs."""
-    with override_settings(MEDIA_URL="/__no-public-media__/"):
-        yield
-
-
-@pytest.fixture(scope="session")
-def live_server(_media_url_for_live_server, live_server):
-    return live_server
 
 
 @pytest.fixture(scope="package")

@@ -224,13 +224,6 @@ def test_no_restore_offer_after_a_successful_submission(page, open_campaign, uni
     expect(page.locator("#restore-banner")).to_be_hidden()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="The refused submit from /apply/new/ left a local copy under new-<year>; the accepted one from "
-    "the draft's page forgets only the draft's copy, so the next 新建申报表 offers to restore a submitted "
-    "application (恢复 then 提交 would make a duplicate).",
-)
 def test_no_restore_offer_after_a_refused_then_accepted_submission(page, open_campaign, unit_user):
     log_in(page, unit_user.username, PASSWORD)
     page.goto("/apply/new/")
