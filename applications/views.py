@@ -209,7 +209,8 @@ def application_submit_view(request: HttpRequest, key: str) -> HttpResponse:
 def application_withdraw_view(request: HttpRequest, key: str) -> HttpResponse:
     application = get_application_for(request.user, key, write=True)
     if request.method != "POST":
-        return render(request, "applications/withdraw.html", {"application": application})
+        deadline = apply_deadline(application.campaign, request.user)
+        return render(request, "applications/withdraw.html", {"application": application, "deadline": deadline})
     try:
         application_withdraw(application=application, user=request.user)
     except TransitionNotAllowed as exc:

@@ -373,6 +373,20 @@ def test_withdraw_then_edit_and_resubmit(apply_window, applicant, application, c
     assert events_of(application) == ["submit", "withdraw", "edit", "submit"]
 
 
+def test_withdraw_confirm_warns_only_after_the_apply_deadline(applicant, application, client_for):
+    with time_machine.travel(shanghai(2020, 9, 20, 10, 0, 0), tick=False):
+        client = client_for(applicant)
+        client.post(f"/apply/{application.key}/submit/")
+        before = client.get(f"/apply/{application.key}/withdraw/")
+    with time_machine.travel(shanghai(2020, 9, 21, 0, 0, 0), tick=False):
+        client = client_for(applicant)
+        after = client.get(f"/apply/{application.key}/withdraw/")
+    before_text, after_text = before.content.decode(), after.content.decode()
+    assert "撤回后请在申报截止前重新提交：申报今天23:59截止。" in before_text
+    assert "将无法再次提交" not in before_text
+    assert "<strong>申报已于2020年09月20日 23:59截止。</strong>现在撤回，这份申报表将无法再次提交" in after_text
+
+
 def test_double_submit_is_harmless(
     apply_window, applicant, application, client_for, mailoutbox, django_capture_on_commit_callbacks
 ):
