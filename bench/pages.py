@@ -43,16 +43,14 @@ def main() -> None:
     import io
 
     from django.core.management import call_command
-    from django.db import connection, reset_queries
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from applications.models import Application, Status
     from applications.services import application_create, application_data, application_submit
     from gangwei.models import User
-
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
 
     # As Django's test runner does: keep one connection across requests (SQLite file, no pooling
     # to measure), so that the query log of a request survives it.
