@@ -31,11 +31,22 @@ class ApplicationAdmin(admin.ModelAdmin):
     list_display = ["number", "applicant_name", "unit", "status", "campaign", "updated_at"]
     list_filter = ["campaign", "status", "unit__parent"]
     search_fields = ["number", "applicant_name", "unit__name"]
-    readonly_fields = ["key", "number", "status", "version", "campaign", "unit", "submitted_at"]
     inlines = [LeaderInline, HonourInline, EventInline]
+
+    def has_change_permission(self, request, obj=None):
+        # View only: a change here would bypass the version check, the workflow and the timeline.
+        return False
+
+    def has_add_permission(self, request):
+        return False
 
 
 @admin.register(Attachment)
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["original_name", "application", "content_type", "size", "uploaded_at"]
-    readonly_fields = ["application", "file", "original_name", "content_type", "size", "sha256", "uploaded_by"]
+    # The file itself is downloaded on the application's page, through the access check.
+    fields = ["application", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False

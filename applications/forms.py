@@ -4,8 +4,11 @@ A draft accepts anything incomplete. Submission is judged by the service on the 
 (eligibility.submission_errors); the bundle puts each of its messages next to its field.
 """
 
+import secrets
+
 from django import forms
 from django.forms import formset_factory
+from django.http import QueryDict
 
 from applications.models import Application, Gender
 from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
@@ -15,6 +18,7 @@ DEFAULT_UNIT_OPINION = "情况属实，同意申报。"
 
 class ApplicationForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
     class Meta:
         model = Application
@@ -98,13 +102,33 @@ class ApplicationFormBundle:
         self, data=None, *, instance: Application | None = None, leaders=None, honours=None, initial=None
     ):
         if instance is None:
-            initial = {"unit_opinion": DEFAULT_UNIT_OPINION, **(initial or {})}
+            initial = {"unit_opinion": DEFAULT_UNIT_OPINION, "form_token": secrets.token_hex(16), **(initial or {})}
         self.form = ApplicationForm(data, instance=instance, initial=initial)
         if instance is not None and data is None:
             self.form.initial["version"] = instance.version
         self.leaders = LeaderFormSet(data, prefix="leaders", initial=leaders or [{}])
         self.honours = HonourFormSet(data, prefix="honours", initial=honours or [])
         self.row_errors: list[str] = []
+
+    @classmethod
+    def bound_to(cls, application: Application, leaders: list[dict], honours: list[dict]) -> "ApplicationFormBundle":
+        """A bundle bound to the saved values, as if the unit had just posted them (to show errors)."""
+        data = QueryDict(mutable=True)
+        for name in APPLICATION_FIELDS:
+            value = getattr(application, name)
+            if isinstance(value, bool):
+                if value:
+                    data[name] = "on"
+            elif value is not None:
+                data[name] = str(value)
+        data["version"] = str(application.version)
+        for prefix, rows in (("leaders", leaders or [{}]), ("honours", honours)):
+            data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
+            data[f"{prefix}-INITIAL_FORMS"] = "0"
+            for i, row in enumerate(rows):
+                for key, value in row.items():
+                    data[f"{prefix}-{i}-{key}"] = value
+        return cls(data, instance=application)
 
     def is_valid(self) -> bool:
         """Whether the form can be saved as a draft (types and lengths right, rows complete enough)."""
@@ -142,3 +166,7 @@ class ApplicationFormBundle:
     @property
     def version(self) -> int | None:
         return self.form.cleaned_data.get("version")
+
+    @property
+    def form_token(self) -> str:
+        return self.form.cleaned_data.get("form_token") or ""

@@ -49,6 +49,9 @@ class Application(models.Model):
     )
     status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField("版本", default=1)
+    # A random code put in the new form when it is opened: a second POST of the same new form
+    # (a double click, a resend on a slow network) finds the first application, not a copy.
+    form_token = models.CharField(max_length=32, blank=True, editable=False)
 
     applicant_name = models.CharField("申报单位", max_length=120, blank=True)
     post_name = models.CharField("岗位名称", max_length=80, blank=True)
@@ -94,6 +97,11 @@ class Application(models.Model):
                 fields=["campaign", "number"],
                 condition=~Q(number=""),
             ),
+            models.UniqueConstraint(
+                name="application_unique_form_token",
+                fields=["unit", "form_token"],
+                condition=~Q(form_token=""),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -102,10 +110,6 @@ class Application(models.Model):
     @property
     def display_name(self) -> str:
         return self.applicant_name or "（未命名的申报）"
-
-    @property
-    def body(self) -> Organisation:
-        return self.unit.parent
 
 
 class Leader(models.Model):

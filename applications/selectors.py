@@ -1,5 +1,6 @@
 """Reads for the 申报 pages: what a unit sees in 我的申报 and on an application's page."""
 
+import copy
 import datetime as dt
 from dataclasses import dataclass
 
@@ -8,10 +9,12 @@ from django.http import Http404
 from django.utils import timezone
 
 from applications.access import applications_visible_to
-from applications.models import Application, ApplicationEvent, Status
-from applications.workflow import EDITABLE, EVENT_LABELS
-from gangwei.deadlines import stage_closes_at
+from applications.models import Application, ApplicationEvent, Honour, Leader, Status
+from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
+from applications.workflow import ATTACHABLE, EDITABLE, EVENT_LABELS, Action, allowed_actions
+from gangwei.deadlines import stage_closes_at, stage_is_open, within
 from gangwei.models import Campaign, DeadlineExtension, Stage, User
+from gangwei.roles import Role, role_of
 
 NEXT_STEP = {
     Status.DRAFT: "继续填写并提交申报表",
@@ -31,10 +34,11 @@ NEXT_STEP = {
 class Deadline:
     stage: Stage
     closes_at: dt.datetime
+    opens_at: dt.datetime
 
     @property
     def is_open(self) -> bool:
-        return timezone.now().replace(microsecond=0) <= self.closes_at
+        return within(self.opens_at, self.closes_at)
 
     @property
     def days_left(self) -> int:
@@ -46,6 +50,8 @@ class Deadline:
     def text(self) -> str:
         local = timezone.localtime(self.closes_at)
         when = f"{local:%Y年%m月%d日 %H:%M}"
+        if timezone.now() < self.opens_at:
+            return f"{self.stage.label}尚未开始（{timezone.localtime(self.opens_at):%Y年%m月%d日 %H:%M}开始）"
         if not self.is_open:
             return f"{self.stage.label}已于{when}截止"
         if self.days_left == 0:
@@ -62,11 +68,76 @@ def deadline_for(application: Application, *, extensions: list[DeadlineExtension
     if stage is None:
         return None
     closes_at = stage_closes_at(application.campaign, stage, application.unit, extensions=extensions)
-    return Deadline(Stage(stage), closes_at)
+    return Deadline(Stage(stage), closes_at, application.campaign.opens_at)
 
 
 def apply_deadline(campaign: Campaign, user: User, *, extensions: list[DeadlineExtension] | None = None) -> Deadline:
-    return Deadline(Stage.APPLY, stage_closes_at(campaign, Stage.APPLY, user.organisation, extensions=extensions))
+    closes_at = stage_closes_at(campaign, Stage.APPLY, user.organisation, extensions=extensions)
+    return Deadline(Stage.APPLY, closes_at, campaign.opens_at)
+
+
+@dataclass
+class ApplicantActions:
+    """What the unit may do with its application now: the table's statuses and the stage windows."""
+
+    can_edit: bool = False
+    can_submit: bool = False
+    can_withdraw: bool = False
+    can_upload: bool = False
+
+
+def applicant_actions(application: Application, user: User) -> ApplicantActions:
+    if role_of(user) != Role.APPLICANT or application.unit_id != user.organisation_id:
+        return ApplicantActions()
+    status, campaign, unit = application.status, application.campaign, application.unit
+    edit_stage, attach_stage = EDITABLE.get(status), ATTACHABLE.get(status)
+    can_edit = edit_stage is not None and stage_is_open(campaign, edit_stage, unit)
+    return ApplicantActions(
+        can_edit=can_edit,
+        can_submit=can_edit,
+        can_withdraw=Action.WITHDRAW in allowed_actions(application, user),
+        can_upload=attach_stage is not None and stage_is_open(campaign, attach_stage, unit),
+    )
+
+
+def _latest_event(application: Application, action: str) -> ApplicationEvent | None:
+    """The newest event of `action`, from the prefetched timeline when there is one."""
+    matching = [event for event in application.events.all() if event.action == action]
+    return matching[-1] if matching else None
+
+
+def return_reason(application: Application) -> str:
+    """Why the 初审 body returned the application, while it is returned."""
+    if application.status != Status.RETURNED:
+        return ""
+    event = _latest_event(application, Action.RETURN)
+    return event.note if event else ""
+
+
+@dataclass
+class ShownApplication:
+    """The version of an application a user should read: the live row, or the last submitted one."""
+
+    application: Application
+    leaders: list[Leader]
+    honours: list[Honour]
+    is_submitted_version: bool = False
+
+
+def application_as_seen_by(application: Application, user: User) -> ShownApplication:
+    """While a returned application is being revised, everyone but its unit reads what was submitted."""
+    owner = application.unit_id == user.organisation_id
+    if application.status == Status.RETURNED and not owner:
+        submitted = next((e for e in reversed(application.events.all()) if e.snapshot), None)
+        if submitted is not None:
+            snapshot = submitted.snapshot
+            shown = copy.copy(application)
+            for name in APPLICATION_FIELDS:
+                setattr(shown, name, snapshot.get(name))
+            leaders = [Leader(**{k: row.get(k, "") for k in LEADER_FIELDS}) for row in snapshot.get("leaders", [])]
+            honours = [Honour(**{k: row.get(k, "") for k in HONOUR_FIELDS}) for row in snapshot.get("honours", [])]
+            return ShownApplication(shown, leaders, honours, is_submitted_version=True)
+    return ShownApplication(application, list(application.leaders.all()), list(application.honours.all()))
 
 
 def applications_for_list(user: User) -> QuerySet[Application]:

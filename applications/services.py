@@ -6,14 +6,14 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 
 from applications import phrases
 from applications.eligibility import submission_errors
 from applications.models import Application, Attachment, Honour, Leader, Status
 from applications.uploads import sniff_upload
-from applications.workflow import EDITABLE, Action, Note, record_note, transition
+from applications.workflow import ATTACHABLE, EDITABLE, Action, Note, record_note, transition
 from gangwei.deadlines import require_stage_open
 from gangwei.models import Campaign, Organisation, Stage, User
 from gangwei.roles import Role, role_of
@@ -36,6 +36,14 @@ APPLICATION_FIELDS = [
 ]
 LEADER_FIELDS = ["name", "gender", "title", "phone"]
 HONOUR_FIELDS = ["year", "title", "issuer"]
+
+
+class DuplicateForm(Exception):
+    """The same new form was posted again: `application` is the one the first post made."""
+
+    def __init__(self, application: Application):
+        self.application = application
+        super().__init__(phrases.DUPLICATE_POST)
 
 
 class StaleForm(Exception):
@@ -65,20 +73,45 @@ def _write_rows(application: Application, leaders: list[dict], honours: list[dic
 
 
 def application_create(
-    *, user: User, campaign: Campaign, data: dict, leaders: list[dict], honours: list[dict]
+    *,
+    user: User,
+    campaign: Campaign,
+    data: dict,
+    leaders: list[dict],
+    honours: list[dict],
+    form_token: str = "",
 ) -> Application:
-    """A new draft for the user's unit, while the APPLY window is open."""
+    """A new draft for the user's unit, while the APPLY window is open.
+
+    `form_token` identifies the new form the data came from: posting the same form twice raises
+    DuplicateForm with the first application instead of making a copy.
+    """
     _require_applicant(user)
     require_stage_open(campaign, Stage.APPLY, user.organisation)
-    with transaction.atomic():
-        application = Application(campaign=campaign, unit=user.organisation)
-        for name in APPLICATION_FIELDS:
-            setattr(application, name, data.get(name))
-        application.full_clean(exclude=["key", "number"])
-        application.save()
-        _write_rows(application, leaders, honours)
-        record_note(application=application, action=Note.CREATE, actor=user)
+    existing = _by_form_token(user, form_token)
+    if existing is not None:
+        raise DuplicateForm(existing)
+    try:
+        with transaction.atomic():
+            application = Application(campaign=campaign, unit=user.organisation, form_token=form_token)
+            for name in APPLICATION_FIELDS:
+                setattr(application, name, data.get(name))
+            application.full_clean(exclude=["key", "number", "form_token"])
+            application.save()
+            _write_rows(application, leaders, honours)
+            record_note(application=application, action=Note.CREATE, actor=user)
+    except IntegrityError:
+        existing = _by_form_token(user, form_token)
+        if existing is None:
+            raise
+        raise DuplicateForm(existing) from None
     return application
+
+
+def _by_form_token(user: User, form_token: str) -> Application | None:
+    if not form_token:
+        return None
+    return Application.objects.filter(unit_id=user.organisation_id, form_token=form_token).first()
 
 
 def application_update(
@@ -90,9 +123,13 @@ def application_update(
         locked = Application.objects.select_for_update(of=("self",)).select_related("campaign", "unit").get(pk=application.pk)
         stage = EDITABLE.get(locked.status)
         if stage is None:
+            if _same_content(locked, data, leaders, honours):
+                raise DuplicateForm(locked)  # the same form posted again after it was submitted
             raise PermissionDenied(phrases.NOT_EDITABLE.format(status=locked.get_status_display()))
         require_stage_open(locked.campaign, stage, locked.unit)
         if locked.version != version:
+            if _same_content(locked, data, leaders, honours):
+                return locked  # the same save arrived twice (a double click): nothing to do
             raise StaleForm()
         for name in APPLICATION_FIELDS:
             setattr(locked, name, data.get(name))
@@ -102,6 +139,14 @@ def application_update(
         _write_rows(locked, leaders, honours)
         record_note(application=locked, action=Note.EDIT, actor=user)
     return locked
+
+
+def _same_content(application: Application, data: dict, leaders: list[dict], honours: list[dict]) -> bool:
+    stored, stored_leaders, stored_honours = application_data(application)
+    incoming = {name: data.get(name) for name in APPLICATION_FIELDS}
+    rows = ([{k: row.get(k) or "" for k in LEADER_FIELDS} for row in leaders],
+            [{k: row.get(k) or "" for k in HONOUR_FIELDS} for row in honours])
+    return (stored, stored_leaders, stored_honours) == (incoming, *rows)
 
 
 def application_data(application: Application) -> tuple[dict, list[dict], list[dict]]:
@@ -158,10 +203,14 @@ def application_withdraw(*, application: Application, user: User) -> Application
     return transition(application=application, action=Action.WITHDRAW, actor=user)
 
 
+def receipt_recipients(application: Application) -> list[str]:
+    """The e-mail addresses of the unit's active users, who get the submission receipt."""
+    emails = application.unit.users.filter(is_active=True).exclude(email="").values_list("email", flat=True)
+    return sorted(set(emails))
+
+
 def send_submission_receipt(application: Application) -> None:
-    recipients = sorted(
-        {email for email in application.unit.users.filter(is_active=True).values_list("email", flat=True) if email}
-    )
+    recipients = receipt_recipients(application)
     if not recipients:
         return
     context = {"application": application}
@@ -175,11 +224,10 @@ def send_submission_receipt(application: Application) -> None:
 
 
 def _attachment_stage(application: Application) -> Stage:
-    if application.status in (Status.DRAFT, Status.SUBMITTED):
-        return Stage.APPLY
-    if application.status == Status.RETURNED:
-        return Stage.FIRST_REVIEW
-    raise PermissionDenied(phrases.ATTACHMENTS_FROZEN)
+    stage = ATTACHABLE.get(application.status)
+    if stage is None:
+        raise PermissionDenied(phrases.ATTACHMENTS_FROZEN)
+    return stage
 
 
 def attachment_add(*, application: Application, user: User, upload: UploadedFile) -> Attachment:

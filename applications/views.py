@@ -6,22 +6,27 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from applications import phrases
 from applications.access import get_application_for, get_attachment_for
-from applications.eligibility import women_share_text
+from applications.eligibility import submission_errors, women_share_text
 from applications.forms import ApplicationFormBundle
-from applications.models import Application, Status
+from applications.models import Application
 from applications.selectors import (
+    applicant_actions,
+    application_as_seen_by,
     application_for_page,
     applications_for_list,
     apply_deadline,
     deadline_for,
     next_step,
+    return_reason,
     timeline,
 )
 from applications.services import (
+    DuplicateForm,
     StaleForm,
     application_create,
     application_data,
@@ -30,9 +35,10 @@ from applications.services import (
     application_withdraw,
     attachment_add,
     attachment_delete,
+    receipt_recipients,
 )
 from applications.uploads import size_text
-from applications.workflow import EDITABLE, TransitionNotAllowed, allowed_actions
+from applications.workflow import EDITABLE, TransitionNotAllowed
 from gangwei.deadlines import StageClosed, current_campaign, extensions_for
 from gangwei.roles import is_applicant
 
@@ -72,7 +78,10 @@ def _render_form(request, bundle, application, campaign, status=200):
             "application": application,
             "campaign": campaign,
             "deadline": deadline_for(application) if application else apply_deadline(campaign, request.user),
-            "storage_key": application.key if application else f"new-{campaign.year}",
+            # The browser keeps a copy of what is typed, per user, so a shared computer mixes nothing.
+            "storage_key": f"{request.user.pk}-{application.key if application else f'new-{campaign.year}'}",
+            "new_storage_key": f"{request.user.pk}-new-{campaign.year}",
+            "return_reason": return_reason(application) if application else "",
         },
         status=status,
     )
@@ -93,6 +102,7 @@ def _save(request: HttpRequest, application: Application | None) -> HttpResponse
                 data=bundle.data,
                 leaders=bundle.leader_rows,
                 honours=bundle.honour_rows,
+                form_token=bundle.form_token,
             )
         else:
             application = application_update(
@@ -103,9 +113,16 @@ def _save(request: HttpRequest, application: Application | None) -> HttpResponse
                 leaders=bundle.leader_rows,
                 honours=bundle.honour_rows,
             )
+    except DuplicateForm as exc:
+        messages.info(request, str(exc))
+        return redirect(_page_of(exc.application))
     except StageClosed as exc:
-        bundle.form.add_error(None, exc.message)
+        bundle.form.add_error(None, exc.message + phrases.TYPED_TEXT_NOT_SAVED)
         return _render_form(request, bundle, application, campaign, status=403)
+    except PermissionDenied as exc:
+        # The status changed meanwhile (a colleague submitted or withdrew): keep what was typed.
+        bundle.form.add_error(None, f"{exc}{phrases.TYPED_TEXT_NOT_SAVED}")
+        return _render_form(request, bundle, application, campaign, status=409)
     except StaleForm as exc:
         bundle.form.add_error(None, exc.message)
         return _render_form(request, bundle, application, campaign, status=409)
@@ -130,8 +147,22 @@ def _save(request: HttpRequest, application: Application | None) -> HttpResponse
         bundle.add_errors(exc.message_dict)
         messages.warning(request, phrases.SAVED_BUT_NOT_SUBMITTED)
         return _render_form(request, bundle, application, campaign)
-    messages.success(request, phrases.SUBMITTED.format(body=application.unit.parent.label))
+    _submitted_message(request, application)
     return redirect("applications:detail", key=application.key)
+
+
+def _submitted_message(request: HttpRequest, application: Application) -> None:
+    text = phrases.SUBMITTED.format(body=application.unit.parent.label)
+    recipients = receipt_recipients(application)
+    if recipients:
+        text += phrases.RECEIPT_SENT.format(emails="、".join(recipients))
+    messages.success(request, text)
+
+
+def _page_of(application: Application) -> str:
+    """Where to go for an application: its form while the unit may still change it, else its page."""
+    name = "applications:edit" if application.status in EDITABLE else "applications:detail"
+    return reverse(name, kwargs={"key": application.key})
 
 
 @login_required
@@ -156,35 +187,41 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 def application_edit(request: HttpRequest, key: str) -> HttpResponse:
     application = get_application_for(request.user, key, write=True)
+    if request.method == "POST":
+        return _save(request, application)
     if application.status not in EDITABLE:
         messages.info(request, phrases.NOT_EDITABLE.format(status=application.get_status_display()))
         return redirect("applications:detail", key=key)
-    if request.method == "POST":
-        return _save(request, application)
-    _, leaders, honours = application_data(application)
-    bundle = ApplicationFormBundle(instance=application, leaders=leaders, honours=honours)
+    data, leaders, honours = application_data(application)
+    if request.GET.get("check"):
+        # Back from a refused 提交 on the detail page: mark every problem on the form.
+        bundle = ApplicationFormBundle.bound_to(application, leaders, honours)
+        bundle.is_valid()
+        bundle.add_errors(submission_errors(data=data, leaders=leaders))
+    else:
+        bundle = ApplicationFormBundle(instance=application, leaders=leaders, honours=honours)
     return _render_form(request, bundle, application, application.campaign)
 
 
 @login_required
 def application_detail(request: HttpRequest, key: str) -> HttpResponse:
     application = application_for_page(request.user, key)
-    actions = allowed_actions(application, request.user)
+    shown = application_as_seen_by(application, request.user)
     return render(
         request,
         "applications/detail.html",
         {
             "application": application,
+            "shown": shown.application,
+            "leaders": shown.leaders,
+            "honours": shown.honours,
+            "is_submitted_version": shown.is_submitted_version,
             "next_step": next_step(application),
             "deadline": deadline_for(application),
             "timeline": timeline(application),
-            "share": women_share_text(application.staff_total, application.staff_women),
-            "can_edit": is_applicant(request.user) and application.status in EDITABLE,
-            "can_submit": "submit" in actions or "resubmit" in actions,
-            "can_withdraw": "withdraw" in actions,
+            "share": women_share_text(shown.application.staff_total, shown.application.staff_women),
+            "actions": applicant_actions(application, request.user),
             "upload_limit": size_text(settings.UPLOAD_MAX_BYTES),
-            "can_upload": is_applicant(request.user)
-            and application.status in (Status.DRAFT, Status.SUBMITTED, Status.RETURNED),
         },
     )
 
@@ -199,9 +236,9 @@ def application_submit_view(request: HttpRequest, key: str) -> HttpResponse:
         messages.error(request, exc.message)
     except ValidationError:
         messages.error(request, phrases.FIX_ERRORS)
-        return redirect("applications:edit", key=key)
+        return redirect(reverse("applications:edit", kwargs={"key": key}) + "?check=1")
     else:
-        messages.success(request, phrases.SUBMITTED.format(body=application.unit.parent.label))
+        _submitted_message(request, application)
     return redirect("applications:detail", key=key)
 
 
@@ -225,7 +262,11 @@ def application_pdf(request: HttpRequest, key: str) -> HttpResponse:
     from applications.pdf import render_application_pdf
 
     application = application_for_page(request.user, key)
-    response = HttpResponse(render_application_pdf(application), content_type="application/pdf")
+    shown = application_as_seen_by(application, request.user)
+    response = HttpResponse(
+        render_application_pdf(shown.application, shown.leaders, shown.honours), content_type="application/pdf"
+    )
+    response["Cache-Control"] = "private, no-store"
     filename = f"附件1-申报表-{application.number or application.key}.pdf"
     response["Content-Disposition"] = f"inline; filename*=UTF-8''{_quote(filename)}"
     return response
@@ -282,6 +323,8 @@ def attachment_delete_view(request: HttpRequest, key: str, attachment_id: int) -
         attachment_delete(attachment=attachment, user=request.user)
     except StageClosed as exc:
         messages.error(request, exc.message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
     else:
         messages.success(request, phrases.UPLOAD_DELETED.format(name=attachment.original_name))
     return redirect("applications:detail", key=key)

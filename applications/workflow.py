@@ -75,6 +75,9 @@ TRANSITIONS: dict[str, Transition] = {
 
 # Statuses in which the applicant may change the form, and the stage that gates the change.
 EDITABLE = {Status.DRAFT: Stage.APPLY, Status.RETURNED: Stage.FIRST_REVIEW}
+# Statuses in which the applicant may add or remove scans, and the stage that gates it: the stamped
+# scan of a submitted form is often made after submission, so it may follow until 初审 closes.
+ATTACHABLE = {Status.DRAFT: Stage.APPLY, Status.SUBMITTED: Stage.FIRST_REVIEW, Status.RETURNED: Stage.FIRST_REVIEW}
 
 
 class TransitionNotAllowed(Exception):

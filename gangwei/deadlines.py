@@ -33,8 +33,7 @@ class StageClosed(Exception):
             return f"{self.stage.label}尚未开始（{local_open:%Y年%m月%d日 %H:%M}开始）。"
         return (
             f"{self.stage.label}已于{local_close:%Y年%m月%d日 %H:%M:%S}截止，"
-            "系统不再接受此项操作。您填写的内容仍保留在页面上，请复制保存，"
-            "如需延期请联系所属初审单位或市妇联宣发部。"
+            "系统不再接受此项操作。如需延期，请联系所属初审单位或市妇联宣发部。"
         )
 
 
@@ -108,10 +107,6 @@ def require_stage_open(campaign: Campaign, stage: Stage, organisation: Organisat
     closes_at = stage_closes_at(campaign, stage, organisation)
     if not within(campaign.opens_at, closes_at):
         raise StageClosed(stage, closes_at, campaign.opens_at)
-
-
-def time_left(closes_at: dt.datetime, now: dt.datetime | None = None) -> dt.timedelta:
-    return closes_at - (now or timezone.now())
 
 
 def current_campaign() -> Campaign | None:

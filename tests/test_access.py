@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from applications.models import Application, Attachment, Status
+from applications.selectors import ApplicantActions
 from tests.factories import ApplicationFactory, UnitFactory
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -292,12 +293,9 @@ def test_reviewer_sees_submitted_application_of_own_district(apply_window, revie
     assert response.context["application"] == submitted
     assert f'<h1 class="h3 mb-1">{submitted.applicant_name}</h1>' in response.content.decode()
     # A reader is offered no write button.
-    assert [response.context[k] for k in ("can_edit", "can_submit", "can_withdraw", "can_upload")] == [
-        False,
-        False,
-        False,
-        False,
-    ]
+    assert response.context["actions"] == ApplicantActions(
+        can_edit=False, can_submit=False, can_withdraw=False, can_upload=False
+    )
 
 
 def test_reviewer_downloads_attachment_of_submitted(apply_window, reviewer_a, submitted, scan, client_for):

@@ -32,8 +32,9 @@ COMPLETE = {
 
 PHONE_ERROR = "请填写有效的联系电话：11位手机号（如 13807720000），或带区号的固定电话（如 0772-2850377）。"
 STAGE_CLOSED = (
-    "申报已于2020年09月20日 23:59:59截止，系统不再接受此项操作。您填写的内容仍保留在页面上，请复制保存，"
-    "如需延期请联系所属初审单位或市妇联宣发部。"
+    "申报已于2020年09月20日 23:59:59截止，系统不再接受此项操作。"
+    "如需延期，请联系所属初审单位或市妇联宣发部。"
+    "您填写的内容尚未保存，仍在下方：请先复制保存，以免丢失。"
 )
 
 
@@ -165,7 +166,7 @@ def test_submit_complete_form_submits_and_sends_receipt(
 def test_submit_message_on_detail_page(apply_window, applicant, campaign, client_for):
     response = client_for(applicant).post("/apply/new/", form_data(), follow=True)
 
-    assert messages_of(response) == ["申报表已提交，等待城中区妇联初审。回执已发送到您的邮箱。"]
+    assert messages_of(response) == [f"申报表已提交，等待城中区妇联初审。回执邮件已发往 {applicant.email}。"]
     assert response.context["application"].status == Status.SUBMITTED
 
 
@@ -399,7 +400,7 @@ def test_double_submit_is_harmless(
     assert (first.status_code, first["Location"]) == (302, f"/apply/{application.key}/")
     assert second.redirect_chain == [(f"/apply/{application.key}/", 302)]
     assert messages_of(second) == [
-        "申报表已提交，等待城中区妇联初审。回执已发送到您的邮箱。",
+        f"申报表已提交，等待城中区妇联初审。回执邮件已发往 {applicant.email}。",
         "当前状态为“已提交，待初审”，不能提交申报。页面可能已过期，请刷新后查看。",
     ]
     application.refresh_from_db()
@@ -417,7 +418,7 @@ def test_double_submit_of_the_form_is_harmless(apply_window, applicant, applicat
     second = client.post(f"/apply/{application.key}/edit/", data, follow=True)
 
     assert second.redirect_chain == [(f"/apply/{application.key}/", 302)]
-    assert messages_of(second)[-1] == "申报表当前状态为“已提交，待初审”，不能修改。如需修改请先撤回。"
+    assert messages_of(second)[-1] == "这份申报表刚才已经保存过，重复的提交已忽略。"
     application.refresh_from_db()
     assert (application.status, application.version) == (Status.SUBMITTED, 3)
     assert events_of(application) == ["edit", "submit"]

@@ -9,4 +9,15 @@
   if (key && document.querySelector("[data-accepted]")) {
     try { window.localStorage.removeItem("gangwei:form:" + key); } catch (e) { /* storage disabled */ }
   }
+  // Logging out on purpose (a shared office computer): leave no copy of any form behind.
+  var logout = document.querySelector("form[data-logout]");
+  if (logout) {
+    logout.addEventListener("submit", function () {
+      try {
+        Object.keys(window.localStorage).forEach(function (k) {
+          if (k.indexOf("gangwei:form:") === 0) window.localStorage.removeItem(k);
+        });
+      } catch (e) { /* storage disabled */ }
+    });
+  }
 })();
