@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 
 ACHIEVEMENTS_LIMIT = 500
 MIN_STAFF = 3
+SPECIAL_REASON_MISSING = "勾选特殊岗位时，请写明理由。"
+TOTAL_NOT_POSITIVE = "岗位总人数必须是正整数。"
 
 # Unicode's White_Space property, written out so that rules.js uses exactly the same set.
-WHITESPACE_CLASS = (
-    "\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-)
+WHITESPACE_CLASS = "\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _WHITESPACE_RE = re.compile(f"[{WHITESPACE_CLASS}]")
 # What Word counts one by one in 字数: CJK ideographs (all planes), CJK punctuation,
 # full-width forms, kana and hangul.
@@ -88,7 +88,7 @@ def evaluate(
     if not counts_known:
         counts = Check("counts", "人数填写完整", None, "请填写岗位总人数和其中女性人数。", "staff_women")
     elif total <= 0:
-        counts = Check("counts", "人数填写完整", False, "岗位总人数必须是正整数。", "staff_total")
+        counts = Check("counts", "人数填写完整", False, TOTAL_NOT_POSITIVE, "staff_total")
     elif women < 0:
         counts = Check("counts", "人数填写完整", False, "女性人数不能为负数。", "staff_women")
     elif women > total:
@@ -116,17 +116,18 @@ def evaluate(
         )
 
     staff_label = "至少3名工作人员（特殊岗位除外）"
-    has_reason = bool((special_reason or "").strip())
-    if total is None or total <= 0:
+    # Blank means what count_chars means: nothing but White_Space (so U+3000 and U+00A0 too).
+    has_reason = count_chars(special_reason) > 0
+    if special_post and not has_reason:
+        # Ticking 特殊岗位 asks for a reason whatever the count: the one place this rule lives.
+        result.checks.append(Check("staff", staff_label, False, SPECIAL_REASON_MISSING, "special_reason"))
+    elif total is None:
         result.checks.append(Check("staff", staff_label, None, "请填写岗位总人数。", "staff_total"))
-    elif total >= MIN_STAFF:
+    elif total <= 0:
+        # The counts check says the same; submission_errors reports it once.
+        result.checks.append(Check("staff", staff_label, None, TOTAL_NOT_POSITIVE, "staff_total"))
+    elif total >= MIN_STAFF or special_post:
         result.checks.append(Check("staff", staff_label, True))
-    elif special_post and has_reason:
-        result.checks.append(Check("staff", staff_label, True))
-    elif special_post:
-        result.checks.append(
-            Check("staff", staff_label, False, "特殊岗位人数少于3人时，必须写明特殊岗位的理由。", "special_reason")
-        )
     else:
         result.checks.append(
             Check(
@@ -199,12 +200,12 @@ def submission_errors(*, data: dict, leaders: list[dict]) -> dict[str, list[str]
     if text_error:
         add("achievements", text_error)
 
-    if data.get("is_special_post") and not str(data.get("special_reason") or "").strip():
-        add("special_reason", "勾选特殊岗位时，请写明理由。")
-
     for index, leader in enumerate(leaders, start=1):
-        missing = [label for key, label in (("name", "姓名"), ("gender", "性别"), ("title", "职务"), ("phone", "联系电话"))
-                   if not str(leader.get(key) or "").strip()]
+        missing = [
+            label
+            for key, label in (("name", "姓名"), ("gender", "性别"), ("title", "职务"), ("phone", "联系电话"))
+            if not str(leader.get(key) or "").strip()
+        ]
         if missing:
             add("leaders", f"第{index}位负责人未填写：{'、'.join(missing)}。")
         elif leader.get("phone"):
@@ -220,10 +221,13 @@ def submission_errors(*, data: dict, leaders: list[dict]) -> dict[str, list[str]
         special_reason=str(data.get("special_reason") or ""),
         leader_genders=[leader.get("gender") or "" for leader in leaders],
     )
-    for field_name, messages in result.errors().items():
-        for message in messages:
-            if message not in errors.get(field_name, []):
-                add(field_name, message)
+    # Each problem once: a pending 女性占比 only repeats what the counts check already says, and
+    # a check that gives the same message for the same field (岗位总人数 of 0) is not said twice.
+    for check in result.checks:
+        if check.ok is True or (check.code == "share" and check.ok is None):
+            continue
+        if check.message not in errors.get(check.field, []):
+            add(check.field, check.message)
 
     if not data.get("pledge"):
         add("pledge", "请确认本岗位符合通知第二部分的五项创建条件。")

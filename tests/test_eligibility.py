@@ -4,6 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
+from django import forms
+from django.core.exceptions import ValidationError
 
 from applications.eligibility import (
     achievements_error,
@@ -58,6 +60,16 @@ def test_women_share_text_vector(vector):
     assert women_share_text(vector["input"]["total"], vector["input"]["women"]) == vector["share"]
 
 
+@pytest.mark.parametrize("vector", VECTORS["integer"], ids=[v["name"] for v in VECTORS["integer"]])
+def test_integer_field_vector(vector):
+    """The vectors' numbers are Django's: GangweiRules.parseInteger is held to the same file."""
+    try:
+        value = forms.IntegerField(required=False).clean(vector["text"])
+    except ValidationError:
+        value = None
+    assert value == vector["value"]
+
+
 # --- section 二(三) edges ---
 
 
@@ -95,7 +107,30 @@ def test_evaluate_two_staff_fails():
 def test_evaluate_two_staff_special_post_without_reason_fails():
     result = _evaluate(2, 2, special_post=True, special_reason="  \n ")
     assert result.ok is False
-    assert result.errors() == {"special_reason": ["特殊岗位人数少于3人时，必须写明特殊岗位的理由。"]}
+    assert result.errors() == {"special_reason": ["勾选特殊岗位时，请写明理由。"]}
+
+
+@pytest.mark.parametrize(
+    "reason", ["", "\u3000\u3000", "\u00a0", " \t\r\n"], ids=["empty", "U+3000", "U+00A0", "ascii"]
+)
+def test_evaluate_special_post_without_reason_fails_whatever_the_count(reason):
+    for total, women in ((5, 3), (2, 2), (None, None)):
+        result = _evaluate(total, women, special_post=True, special_reason=reason)
+        staff = next(check for check in result.checks if check.code == "staff")
+        assert (staff.ok, staff.field, staff.message) == (False, "special_reason", "勾选特殊岗位时，请写明理由。")
+
+
+def test_evaluate_special_post_with_reason_and_five_staff_passes():
+    assert _evaluate(5, 3, special_post=True, special_reason="窗口服务岗，按特殊岗位申报").ok is True
+
+
+def test_evaluate_total_zero_staff_line_repeats_the_counts_message():
+    # Two checklist lines, one message: submission_errors then reports it once.
+    result = _evaluate(0, 0)
+    assert [(check.code, check.ok, check.message) for check in result.checks if check.field == "staff_total"] == [
+        ("counts", False, "岗位总人数必须是正整数。"),
+        ("staff", None, "岗位总人数必须是正整数。"),
+    ]
 
 
 def test_evaluate_two_staff_special_post_with_reason_passes():
@@ -251,7 +286,7 @@ def test_submission_errors_blank_lists_every_rule():
         "unit_opinion": ["请填写单位意见。"],
         "achievements": ["请填写主要事迹。"],
         "staff_total": ["请填写岗位总人数。"],
-        "staff_women": ["请填写岗位总人数和其中女性人数。", "填写人数后计算女性占比。"],
+        "staff_women": ["请填写岗位总人数和其中女性人数。"],
         "leaders": ["请至少填写1名岗位负责人。"],
         "pledge": ["请确认本岗位符合通知第二部分的五项创建条件。"],
     }
@@ -271,11 +306,50 @@ def test_submission_errors_bad_phone_and_incomplete_leader():
     }
 
 
-def test_submission_errors_special_post_without_reason():
-    data = {**complete_data(), "staff_total": 2, "staff_women": 2, "is_special_post": True, "special_reason": " "}
-    assert submission_errors(data=data, leaders=LEADERS) == {
-        "special_reason": ["勾选特殊岗位时，请写明理由。", "特殊岗位人数少于3人时，必须写明特殊岗位的理由。"],
+@pytest.mark.parametrize(("total", "women"), [(2, 2), (5, 3), (12, 11)])
+@pytest.mark.parametrize("reason", ["", " ", "\u3000", "\u00a0\n"], ids=["empty", "space", "U+3000", "U+00A0"])
+def test_submission_errors_special_post_without_reason_said_once(total, women, reason):
+    data = {
+        **complete_data(),
+        "staff_total": total,
+        "staff_women": women,
+        "is_special_post": True,
+        "special_reason": reason,
     }
+    assert submission_errors(data=data, leaders=LEADERS) == {"special_reason": ["勾选特殊岗位时，请写明理由。"]}
+
+
+def test_submission_errors_special_post_with_reason_and_five_staff_passes():
+    data = {
+        **complete_data(),
+        "staff_total": 5,
+        "staff_women": 3,
+        "is_special_post": True,
+        "special_reason": "窗口服务岗",
+    }
+    assert submission_errors(data=data, leaders=LEADERS) == {}
+
+
+def test_submission_errors_special_post_without_reason_or_counts():
+    data = {**complete_data(), "staff_total": None, "staff_women": None, "is_special_post": True, "special_reason": ""}
+    assert submission_errors(data=data, leaders=LEADERS) == {
+        "staff_women": ["请填写岗位总人数和其中女性人数。"],
+        "special_reason": ["勾选特殊岗位时，请写明理由。"],
+    }
+
+
+@pytest.mark.parametrize(
+    ("total", "women", "expected"),
+    [
+        (0, 0, {"staff_total": ["岗位总人数必须是正整数。"]}),
+        (5, 6, {"staff_women": ["女性人数（6）不能大于岗位总人数（5）。"]}),
+        (None, 3, {"staff_women": ["请填写岗位总人数和其中女性人数。"], "staff_total": ["请填写岗位总人数。"]}),
+    ],
+    ids=["total 0", "women above total", "total blank"],
+)
+def test_submission_errors_counts_problem_said_once(total, women, expected):
+    data = {**complete_data(), "staff_total": total, "staff_women": women}
+    assert submission_errors(data=data, leaders=LEADERS) == expected
 
 
 def test_submission_errors_501_characters():

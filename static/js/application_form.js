@@ -7,11 +7,8 @@
   var R = window.GangweiRules;
 
   function field(name) { return form.elements.namedItem(name); }
-  function intOrNull(el) {
-    if (!el || el.value.trim() === "") return null;
-    var v = Number(el.value.trim());
-    return Number.isInteger(v) ? v : null;
-  }
+  // As Django's IntegerField reads it; null for blank and for what it would refuse.
+  function intOrNull(el) { return el ? R.parseInteger(el.value) : null; }
 
   /* ---- rows (岗位负责人, 曾获荣誉) ---- */
   function setupRows(box) {

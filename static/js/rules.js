@@ -5,6 +5,8 @@
 
   var LIMIT = 500;
   var MIN_STAFF = 3;
+  var SPECIAL_REASON_MISSING = "勾选特殊岗位时，请写明理由。";
+  var TOTAL_NOT_POSITIVE = "岗位总人数必须是正整数。";
   // Unicode's White_Space property, the same set as eligibility.WHITESPACE_CLASS.
   var WHITESPACE = "\\u0009-\\u000d\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
   var EAST_ASIAN =
@@ -25,6 +27,36 @@
     return m ? m.length : 0;
   }
 
+  // What Django's forms.IntegerField makes of a typed number (None there, null here, for blank
+  // and invalid alike): drop a trailing "." + zeros + whitespace (its \.0*\s*$, where \s is
+  // Python's str.isspace(): White_Space plus U+001C-U+001F), then Python's int(): White_Space
+  // stripped at both ends, an optional sign, decimal digits of any script (full-width ５ too) with
+  // single underscores between them, and at most 4300 digits. "1e1", "0x10", "5.5" are not numbers.
+  var TRAILING_DECIMAL_RE = new RegExp("\\.0*[" + WHITESPACE + "\\u001c-\\u001f]*$", "u");
+  var EDGE_SPACE_RE = new RegExp("^[" + WHITESPACE + "]+|[" + WHITESPACE + "]+$", "gu");
+  var INTEGER_RE = /^([+-]?)(\p{Nd}+(?:_\p{Nd}+)*)$/u;
+  var DIGIT_RE = /^\p{Nd}$/u;
+  var MAX_DIGITS = 4300;
+
+  // Unicode encodes every script's digits 0-9 as one run of consecutive code points.
+  function digitValue(ch) {
+    var cp = ch.codePointAt(0);
+    if (cp < 0x80) return cp - 0x30;
+    var below = 0;
+    while (DIGIT_RE.test(String.fromCodePoint(cp - below - 1))) below++;
+    return below % 10;
+  }
+
+  function parseInteger(text) {
+    if (text === null || text === undefined) return null;
+    var m = INTEGER_RE.exec(String(text).replace(TRAILING_DECIMAL_RE, "").replace(EDGE_SPACE_RE, ""));
+    if (!m) return null;
+    var digits = Array.from(m[2].replace(/_/g, ""), digitValue).join("");
+    if (digits.length > MAX_DIGITS) return null;
+    var n = Number(digits);
+    return m[1] === "-" && n !== 0 ? -n : n;
+  }
+
   function womenShareText(total, women) {
     if (!total || women === null || women === undefined || total <= 0 || women < 0) return "";
     var tenths = Math.floor((women * 1000 * 2 + total) / (total * 2));
@@ -43,7 +75,7 @@
     var checks = [];
     var c;
     if (!known) c = check("counts", "人数填写完整", null, "请填写岗位总人数和其中女性人数。", "staff_women");
-    else if (total <= 0) c = check("counts", "人数填写完整", false, "岗位总人数必须是正整数。", "staff_total");
+    else if (total <= 0) c = check("counts", "人数填写完整", false, TOTAL_NOT_POSITIVE, "staff_total");
     else if (women < 0) c = check("counts", "人数填写完整", false, "女性人数不能为负数。", "staff_women");
     else if (women > total)
       c = check("counts", "人数填写完整", false, "女性人数（" + women + "）不能大于岗位总人数（" + total + "）。", "staff_women");
@@ -60,13 +92,14 @@
         "staff_women"));
 
     var staffLabel = "至少3名工作人员（特殊岗位除外）";
-    var hasReason = (input.specialReason || "").trim() !== "";
-    if (total === null || total === undefined || total <= 0)
+    // Blank means what countChars means: nothing but White_Space (so U+3000 and U+00A0 too).
+    var hasReason = countChars(input.specialReason) > 0;
+    if (input.specialPost && !hasReason)
+      checks.push(check("staff", staffLabel, false, SPECIAL_REASON_MISSING, "special_reason"));
+    else if (total === null || total === undefined)
       checks.push(check("staff", staffLabel, null, "请填写岗位总人数。", "staff_total"));
-    else if (total >= MIN_STAFF) checks.push(check("staff", staffLabel, true));
-    else if (input.specialPost && hasReason) checks.push(check("staff", staffLabel, true));
-    else if (input.specialPost)
-      checks.push(check("staff", staffLabel, false, "特殊岗位人数少于3人时，必须写明特殊岗位的理由。", "special_reason"));
+    else if (total <= 0) checks.push(check("staff", staffLabel, null, TOTAL_NOT_POSITIVE, "staff_total"));
+    else if (total >= MIN_STAFF || input.specialPost) checks.push(check("staff", staffLabel, true));
     else
       checks.push(check("staff", staffLabel, false,
         "岗位只有" + total + "名工作人员，少于3人；如属特殊岗位，请勾选“特殊岗位”并写明理由。", "staff_total"));
@@ -92,6 +125,7 @@
     countChars: countChars,
     countWords: countWords,
     womenShareText: womenShareText,
+    parseInteger: parseInteger,
     evaluate: evaluate,
     achievementsError: achievementsError,
   };

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.test.utils import override_settings
 
-from applications.eligibility import ACHIEVEMENTS_LIMIT
+from applications.eligibility import ACHIEVEMENTS_LIMIT, count_chars
 from tests.e2e.conftest import BrowserLog, new_context, open_campaign_values, sign_in
 from tests.factories import CampaignFactory, UnitFactory, UserFactory
 
@@ -27,7 +27,9 @@ def _eligibility_id(case: dict) -> str:
     parts = [f"total={given['total']}", f"women={given['women']}"]
     if given["specialPost"]:
         reason = given["specialReason"]
-        parts.append("special-" + ("no-reason" if not reason else "blank-reason" if not reason.strip() else "reason"))
+        parts.append(
+            "special-" + ("no-reason" if not reason else "blank-reason" if not count_chars(reason) else "reason")
+        )
     parts.append("leaders=" + ("".join(given["leaderGenders"]) or "none"))
     return ",".join(parts)
 
@@ -85,3 +87,44 @@ def test_evaluate_matches_vector(rules_page, case):
         case["input"],
     )
     assert result == {"ok": case["ok"], "checks": case["checks"], "share": case["share"], "shareText": case["share"]}
+
+
+@pytest.mark.parametrize("case", VECTORS["integer"], ids=[case["name"] for case in VECTORS["integer"]])
+def test_parse_integer_matches_vector(rules_page, case):
+    assert rules_page.evaluate("text => GangweiRules.parseInteger(text)", case["text"]) == case["value"]
+
+
+def test_form_reads_counts_as_django_does(rules_page):
+    """application_form.js reads 岗位总人数 through parseInteger: "1e1" is not 10, "10.0" is."""
+    share = rules_page.locator("#women-share")
+    try:
+        rules_page.locator("#id_staff_women").fill("6")
+        rules_page.locator("#id_staff_total").fill("1e1")
+        assert share.text_content() == "—"
+        rules_page.locator("#id_staff_total").fill("10.0")
+        assert share.text_content() == "60.0%"
+    finally:
+        rules_page.locator("#id_staff_total").fill("")
+        rules_page.locator("#id_staff_women").fill("")
+
+
+def test_checklist_asks_for_special_reason_with_five_staff(rules_page):
+    """The checklist refuses what submission refuses: 特殊岗位 ticked without a reason, whatever the count."""
+    staff = rules_page.locator('#checklist [data-check="staff"]')
+    special = rules_page.locator("#id_is_special_post")
+    reason = rules_page.locator("#id_special_reason")
+    try:
+        rules_page.locator("#id_staff_total").fill("5")
+        rules_page.locator("#id_staff_women").fill("3")
+        assert "pass" in staff.get_attribute("class")
+        special.check()
+        reason.fill("\u3000\u00a0")
+        assert "fail" in staff.get_attribute("class")
+        assert staff.locator(".check-hint").text_content() == "勾选特殊岗位时，请写明理由。"
+        reason.fill("窗口服务岗，按特殊岗位申报")
+        assert "pass" in staff.get_attribute("class")
+    finally:
+        reason.fill("")
+        special.uncheck()
+        rules_page.locator("#id_staff_total").fill("")
+        rules_page.locator("#id_staff_women").fill("")
