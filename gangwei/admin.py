@@ -68,7 +68,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
             except IntegrityError:
                 self.message_user(request, f"{campaign.year + 1}年度已存在，未重复创建。", messages.WARNING)
             else:
-                self.message_user(request, f"已创建{new.year}年度，请核对各阶段截止时间。")
+                self.message_user(request, f"已创建{new.year}年度，请核对通知文号、标题和各阶段截止时间。")
 
 
 @admin.register(DeadlineExtension)

@@ -7,14 +7,6 @@ from django.utils import timezone
 
 from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage
 
-STAGE_FIELD = {
-    Stage.APPLY: "apply_closes_at",
-    Stage.FIRST_REVIEW: "first_review_closes_at",
-    Stage.TRAINING: "assessment_closes_at",
-    Stage.ASSESSMENT: "assessment_closes_at",
-    Stage.NAMING: "naming_closes_at",
-}
-
 
 class StageClosed(Exception):
     """Raised by a service when the stage that gates an action is not open."""
@@ -65,7 +57,7 @@ def stage_closes_at(
     an extension never shortens the campaign's own deadline. `extensions` (from extensions_for)
     spares the query when many deadlines of one organisation are shown.
     """
-    closes_at = getattr(campaign, STAGE_FIELD[Stage(stage)])
+    closes_at = campaign.closes_at(stage)
     if organisation is None:
         return closes_at
     org_ids = _covering(organisation)

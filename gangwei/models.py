@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -78,6 +79,24 @@ class User(AbstractUser):
         verbose_name_plural = "用户"
 
 
+class Stage(models.TextChoices):
+    APPLY = "apply", "申报"
+    FIRST_REVIEW = "first_review", "初审"
+    TRAINING = "training", "培训"
+    ASSESSMENT = "assessment", "考核"
+    NAMING = "naming", "命名"
+
+
+# The field of Campaign that closes each stage; TRAINING closes with ASSESSMENT.
+STAGE_CLOSES_FIELD = {
+    Stage.APPLY: "apply_closes_at",
+    Stage.FIRST_REVIEW: "first_review_closes_at",
+    Stage.TRAINING: "assessment_closes_at",
+    Stage.ASSESSMENT: "assessment_closes_at",
+    Stage.NAMING: "naming_closes_at",
+}
+
+
 class Campaign(models.Model):
     """One year's 巾帼文明岗 campaign, with the closing moment of every stage.
 
@@ -111,7 +130,11 @@ class Campaign(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年度 {self.title}"
+        return self.title if str(self.year) in self.title else f"{self.year}年度 {self.title}"
+
+    def closes_at(self, stage: Stage) -> dt.datetime:
+        """The campaign's own closing instant of `stage` (extensions not counted)."""
+        return getattr(self, STAGE_CLOSES_FIELD[Stage(stage)])
 
     def shifted(self, years: int = 1) -> dict:
         """The field values of a campaign like this one, every date moved by `years`."""
@@ -132,14 +155,6 @@ class Campaign(models.Model):
             "assessment_closes_at": move(self.assessment_closes_at),
             "naming_closes_at": move(self.naming_closes_at),
         }
-
-
-class Stage(models.TextChoices):
-    APPLY = "apply", "申报"
-    FIRST_REVIEW = "first_review", "初审"
-    TRAINING = "training", "培训"
-    ASSESSMENT = "assessment", "考核"
-    NAMING = "naming", "命名"
 
 
 class DeadlineExtension(models.Model):
@@ -186,3 +201,15 @@ class DeadlineExtension(models.Model):
     def __str__(self) -> str:
         closes_at = timezone.localtime(self.closes_at)
         return f"{self.organisation} {self.get_stage_display()} 延至 {closes_at:%Y-%m-%d %H:%M:%S}"
+
+    def clean(self) -> None:
+        """An extension only ever gives more time: it must close after the campaign's own deadline."""
+        if self.campaign_id and self.stage and self.closes_at:
+            deadline = self.campaign.closes_at(self.stage)
+            if self.closes_at <= deadline:
+                raise ValidationError(
+                    {
+                        "closes_at": f"延期后的截止时间必须晚于本年度{Stage(self.stage).label}截止时间"
+                        f"（{timezone.localtime(deadline):%Y年%m月%d日 %H:%M:%S}）。"
+                    }
+                )

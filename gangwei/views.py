@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -42,6 +43,17 @@ def register(request: HttpRequest) -> HttpResponse:
         messages.success(request, f"注册成功，欢迎 {user.organisation.name}。现在可以填写申报表了。")
         return redirect(reverse("applications:list"))
     return render(request, "registration/register.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Setting a new password through the e-mailed link also lifts a login lockout (django-axes)."""
+
+    def form_valid(self, form):
+        from axes.utils import reset
+
+        response = super().form_valid(form)
+        reset(username=form.user.get_username())
+        return response
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -165,7 +165,7 @@ def _copy(admin_client, campaign):
 def test_admin_copy_to_next_year_moves_dates_by_a_year(admin_client, campaign):
     response = _copy(admin_client, campaign)
     assert response.redirect_chain == [("/admin/gangwei/campaign/", 302)]
-    assert [str(m) for m in response.context["messages"]] == ["已创建2022年度，请核对各阶段截止时间。"]
+    assert [str(m) for m in response.context["messages"]] == ["已创建2022年度，请核对通知文号、标题和各阶段截止时间。"]
     new = Campaign.objects.get(year=2022)
     assert (new.notice_number, new.title) == ("柳妇通〔2020〕42号", "2022年度柳州市巾帼文明岗创建")
     assert deadlines(new) == [
@@ -212,3 +212,23 @@ def test_admin_extension_records_granted_by_and_keeps_seconds(admin_client, supe
     admin_client.post(url, form_as_rendered(admin_client, url))
     extension.refresh_from_db()
     assert extension.closes_at == shanghai(2020, 9, 25, 23, 59, 59)
+
+
+@pytest.mark.parametrize(("day", "time"), [("2020-09-20", "23:59:59"), ("2020-09-01", "12:00:00")])
+def test_admin_extension_not_after_the_deadline_refused(admin_client, campaign, unit, day, time):
+    response = admin_client.post(
+        "/admin/gangwei/deadlineextension/add/",
+        {
+            "campaign": str(campaign.pk),
+            "organisation": str(unit.pk),
+            "stage": Stage.APPLY,
+            "closes_at_0": day,
+            "closes_at_1": time,
+            "reason": "误填",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["closes_at"] == [
+        "延期后的截止时间必须晚于本年度申报截止时间（2020年09月20日 23:59:59）。"
+    ]
+    assert list(DeadlineExtension.objects.all()) == []

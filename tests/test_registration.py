@@ -259,3 +259,18 @@ def test_login_lockout_is_per_username(client, applicant):
     response = client.post(LOGIN, {"username": "colleague", "password": "Gangwei-2021-test"})
     assert (response.status_code, response.url) == (302, "/")
     assert client.session["_auth_user_id"] == str(other.pk)
+
+
+def test_password_reset_by_mail_lifts_the_lockout(client, applicant, mailoutbox):
+    _fail(client, 5)
+    client.post("/accounts/password_reset/", {"email": applicant.email})
+    assert [m.subject for m in mailoutbox] == ["柳州市巾帼文明岗申报系统：重设密码"]
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)  # Django swaps the token for a session marker
+    new = "Liuzhou-reset-2021"
+    done = client.post(form_page.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+    assert (done.status_code, done.url) == (302, "/accounts/reset/done/")
+    assert list(AccessAttempt.objects.all()) == []
+
+    response = client.post(LOGIN, {"username": "applicant", "password": new})
+    assert (response.status_code, response.url) == (302, "/")
