@@ -1,8 +1,12 @@
+import datetime as dt
+
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin
 from django.db import IntegrityError, models
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.template_utils import HistoricalRecordContextHelper
 
 from gangwei.models import Campaign, DeadlineExtension, Organisation, User
 from gangwei.services import campaign_copy_to_next_year
@@ -21,6 +25,21 @@ class SplitDateTimeWithSeconds(AdminSplitDateTime):
 
 
 DATETIME_WITH_SECONDS = {models.DateTimeField: {"widget": SplitDateTimeWithSeconds}}
+
+
+class LocalTimeHistoryHelper(HistoricalRecordContextHelper):
+    """Show the dates in a change as people in Liuzhou read them, to the second."""
+
+    def prepare_delta_change_value(self, change, value):
+        value = super().prepare_delta_change_value(change, value)
+        if isinstance(value, dt.datetime):
+            return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
+        return value
+
+
+class LocalTimeHistoryAdmin(SimpleHistoryAdmin):
+    def get_historical_record_context_helper(self, request, historical_record):
+        return LocalTimeHistoryHelper(self.model, historical_record)
 
 
 @admin.register(Organisation)
@@ -42,7 +61,7 @@ class GangweiUserAdmin(UserAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(SimpleHistoryAdmin):
+class CampaignAdmin(LocalTimeHistoryAdmin):
     list_display = [
         "year",
         "notice_number",
@@ -72,7 +91,7 @@ class CampaignAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(DeadlineExtension)
-class DeadlineExtensionAdmin(SimpleHistoryAdmin):
+class DeadlineExtensionAdmin(LocalTimeHistoryAdmin):
     list_display = ["organisation", "campaign", "stage", "closes_at", "reason", "granted_by", "created_at"]
     list_filter = ["campaign", "stage"]
     autocomplete_fields = ["organisation"]

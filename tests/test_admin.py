@@ -5,6 +5,7 @@ import html
 import re
 
 import pytest
+from django.utils import timezone
 
 from gangwei.models import Campaign, DeadlineExtension, Stage, User
 from tests.factories import shanghai
@@ -102,10 +103,14 @@ def test_admin_campaign_history_page_lists_change(admin_client, superuser, campa
         ("+", None, shanghai(2020, 9, 20, 23, 59, 59)),
     ]
     rows = re.findall(r"<tr>(.*?)</tr>", response.content.decode().split('id="change-history"')[1], flags=re.S)
-    cells = [[re.sub(r"<[^>]+>|\s+", "", c) for c in re.findall(r"<td>(.*?)</td>", row, flags=re.S)] for row in rows]
-    assert [(row[1], row[7]) for row in cells if row] == [
-        ("2020年9月25日23:59", "root"),
-        ("2020年9月20日23:59", "无"),
+    cells = [[re.sub(r"<[^>]+>|\s+", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)] for row in rows]
+    # Who changed what, in Chinese, the deadlines in Liuzhou time to the second.
+    assert [row[1:] for row in cells if row] == [
+        ["已修改", "root（root）", "申报截止：2020-09-2023:59:59→2020-09-2523:59:59"],
+        ["已创建", "—", "创建"],
+    ]
+    assert [row[0] for row in cells if row] == [
+        f"{timezone.localtime(r.history_date):%Y-%m-%d%H:%M:%S}" for r in records
     ]
 
 
