@@ -1,0 +1,19 @@
+"""The client's address for the login lockout, behind a known number of reverse proxies."""
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def client_ip(request: HttpRequest) -> str:
+    """REMOTE_ADDR, or with TRUSTED_PROXY_COUNT = n > 0 the n-th address from the right of
+    X-Forwarded-For (each trusted proxy appends the address it saw; what the client wrote itself
+    stands further left and is ignored). Without it, behind a proxy every visitor would share the
+    proxy's address and anyone could lock any account out."""
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.TRUSTED_PROXY_COUNT
+    if count <= 0:
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+    if len(forwarded) < count:
+        return remote
+    return forwarded[-count]
