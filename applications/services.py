@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from applications import phrases
 from applications.eligibility import submission_errors
 from applications.models import Application, Attachment, Honour, Leader, Status
-from applications.uploads import sniff_upload
+from applications.uploads import sniff_upload, stored_name
 from applications.workflow import ATTACHABLE, EDITABLE, Action, Note, record_note, transition
 from gangwei.deadlines import require_stage_open
 from gangwei.models import Campaign, Organisation, Stage, User
@@ -242,7 +242,7 @@ def attachment_add(*, application: Application, user: User, upload: UploadedFile
     with transaction.atomic():
         attachment = Attachment(
             application=application,
-            original_name=(upload.name or "未命名文件")[-200:],
+            original_name=stored_name(upload.name, content_type),
             content_type=content_type,
             size=upload.size,
             sha256=digest.hexdigest(),

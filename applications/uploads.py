@@ -21,6 +21,18 @@ def size_text(n: int, *, round_up: bool = False) -> str:
     return f"{whole} {name}" if fraction == 0 else f"{whole}.{fraction} {name}"
 
 
+EXTENSIONS = {"application/pdf": (".pdf",), "image/jpeg": (".jpg", ".jpeg"), "image/png": (".png",)}
+
+
+def stored_name(name: str, content_type: str) -> str:
+    """The uploaded file's name, with the extension of what it really is (a PDF named .html ends in .pdf)."""
+    name = (name or "未命名文件").replace("/", "_").replace("\\", "_")
+    extensions = EXTENSIONS[content_type]
+    if name.lower().endswith(extensions):
+        return name[-200:]
+    return name[: 200 - len(extensions[0])] + extensions[0]
+
+
 def sniff_upload(upload: UploadedFile) -> str:
     """The content type the file really has, or ValidationError (too big, empty, other type)."""
     limit = settings.UPLOAD_MAX_BYTES

@@ -338,3 +338,12 @@ def test_upload_refused_once_in_review(apply_window, applicant, application, cli
     assert response.redirect_chain == [(f"/apply/{application.key}/", 302)]
     assert [str(m) for m in response.context["messages"]] == [phrases.ATTACHMENTS_FROZEN]
     assert attachments_of(application) == []
+
+
+@pytest.mark.parametrize(
+    ("name", "stored"),
+    [("盖章扫描件.pdf", "盖章扫描件.pdf"), ("scan.PDF", "scan.PDF"), ("x.html", "x.html.pdf"), ("扫描件", "扫描件.pdf")],
+)
+def test_upload_name_ends_with_the_real_type(apply_window, applicant, application, client_for, name, stored):
+    upload(client_for(applicant), application, (name, PDF))
+    assert [row[0] for row in attachments_of(application)] == [stored]
