@@ -57,7 +57,7 @@ def test_pdf_prints_applicant_name_and_achievements(application):
 
     assert text.count("柳州市第一测试医院客服班组") == 1
     assert text.count(re.sub(r"\s+", "", ACHIEVEMENTS)) == 1
-    assert text.startswith("附件1柳州市巾帼文明岗申报表申报编号：（提交后生成）创建年度：2021年度")
+    assert text.startswith("附件1柳州市巾帼文明岗申报表草稿：尚未提交，不能作为正式申报材料盖章报送申报编号：（提交后生成）创建年度：2021年度")
 
 
 def test_pdf_prints_number_leader_honour_and_share(submitted):
@@ -210,3 +210,10 @@ def test_export_pdfs_queries_do_not_grow_with_applications(
         call_command("export_pdfs", "--year", "2021", "-o", str(tmp_path), stdout=io.StringIO())
 
     assert len(list(tmp_path.iterdir())) == count
+
+
+def test_pdf_of_a_draft_is_marked_draft(application, submitted):
+    mark = "草稿：尚未提交，不能作为正式申报材料盖章报送"
+    draft = ApplicationFactory(campaign=application.campaign, unit=application.unit)
+    assert mark in pdf_text(render_application_pdf(draft)).replace(" ", "")
+    assert mark not in pdf_text(render_application_pdf(submitted)).replace(" ", "")
