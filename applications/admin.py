@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from applications.models import Application, ApplicationEvent, Attachment, Honour, Leader
+from applications.models import Application, ApplicationEvent, Attachment, Honour, Leader, Status
+from applications.workflow import EVENT_LABELS
 
 
 class LeaderInline(admin.TabularInline):
@@ -17,8 +18,19 @@ class EventInline(admin.TabularInline):
     model = ApplicationEvent
     extra = 0
     can_delete = False
-    fields = ["created_at", "action", "from_status", "to_status", "actor", "organisation", "note"]
+    fields = ["created_at", "action_label", "status_change", "actor", "organisation", "note"]
     readonly_fields = fields
+
+    @admin.display(description="操作")
+    def action_label(self, event):
+        return EVENT_LABELS.get(event.action, event.action)
+
+    @admin.display(description="状态")
+    def status_change(self, event):
+        labels = dict(Status.choices)
+        if event.from_status == event.to_status:
+            return labels.get(event.to_status, event.to_status)
+        return f"{labels.get(event.from_status, event.from_status)} → {labels.get(event.to_status, event.to_status)}"
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -92,6 +92,10 @@ class Application(models.Model):
                 name="application_status_valid",
                 condition=Q(status__in=Status.values),
             ),
+            models.CheckConstraint(
+                name="application_category_valid",
+                condition=Q(category="") | Q(category__in=Category.values),
+            ),
             models.UniqueConstraint(
                 name="application_unique_number",
                 fields=["campaign", "number"],
@@ -118,12 +122,15 @@ class Leader(models.Model):
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
     title = models.CharField("职务", max_length=60, blank=True)
     phone = models.CharField("联系电话", max_length=30, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
         verbose_name = "岗位负责人"
         verbose_name_plural = "岗位负责人"
         ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(name="leader_gender_valid", condition=Q(gender__in=Gender.values)),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -134,7 +141,7 @@ class Honour(models.Model):
     year = models.CharField("获得年份", max_length=10, blank=True)
     title = models.CharField("荣誉名称", max_length=120)
     issuer = models.CharField("授予单位", max_length=120, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
         verbose_name = "曾获荣誉"
@@ -167,6 +174,9 @@ class Attachment(models.Model):
         verbose_name = "附件"
         verbose_name_plural = "附件"
         ordering = ["uploaded_at", "id"]
+        constraints = [
+            models.CheckConstraint(name="attachment_not_empty", condition=Q(size__gt=0)),
+        ]
 
     def __str__(self) -> str:
         return self.original_name

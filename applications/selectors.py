@@ -124,24 +124,48 @@ class ShownApplication:
     is_submitted_version: bool = False
 
 
+def _submitted_snapshot(application: Application, user: User) -> dict | None:
+    """The last submitted version, if `user` should read it instead of the live row: while a
+    returned application is being revised, everyone but its unit reads what was submitted."""
+    if application.status != Status.RETURNED or application.unit_id == user.organisation_id:
+        return None
+    submitted = next((e for e in reversed(application.events.all()) if e.snapshot), None)
+    return submitted.snapshot if submitted else None
+
+
+def _with_fields(application: Application, snapshot: dict) -> Application:
+    shown = copy.copy(application)
+    for name in APPLICATION_FIELDS:
+        setattr(shown, name, snapshot.get(name))
+    return shown
+
+
 def application_as_seen_by(application: Application, user: User) -> ShownApplication:
-    """While a returned application is being revised, everyone but its unit reads what was submitted."""
-    owner = application.unit_id == user.organisation_id
-    if application.status == Status.RETURNED and not owner:
-        submitted = next((e for e in reversed(application.events.all()) if e.snapshot), None)
-        if submitted is not None:
-            snapshot = submitted.snapshot
-            shown = copy.copy(application)
-            for name in APPLICATION_FIELDS:
-                setattr(shown, name, snapshot.get(name))
-            leaders = [Leader(**{k: row.get(k, "") for k in LEADER_FIELDS}) for row in snapshot.get("leaders", [])]
-            honours = [Honour(**{k: row.get(k, "") for k in HONOUR_FIELDS}) for row in snapshot.get("honours", [])]
-            return ShownApplication(shown, leaders, honours, is_submitted_version=True)
+    """The application as `user` should read it, rows included (events prefetched)."""
+    snapshot = _submitted_snapshot(application, user)
+    if snapshot is not None:
+        leaders = [Leader(**{k: row.get(k, "") for k in LEADER_FIELDS}) for row in snapshot.get("leaders", [])]
+        honours = [Honour(**{k: row.get(k, "") for k in HONOUR_FIELDS}) for row in snapshot.get("honours", [])]
+        return ShownApplication(_with_fields(application, snapshot), leaders, honours, is_submitted_version=True)
     return ShownApplication(application, list(application.leaders.all()), list(application.honours.all()))
 
 
 def applications_for_list(user: User) -> QuerySet[Application]:
     return applications_visible_to(user).order_by("-campaign__year", "-updated_at")
+
+
+def applications_as_seen_by(user: User) -> list[Application]:
+    """The list page's applications, each as `user` should read it (one more query for the
+    snapshots of returned applications, whatever their number)."""
+    snapshots = ApplicationEvent.objects.filter(application__status=Status.RETURNED).exclude(snapshot=None)
+    applications = applications_for_list(user).prefetch_related(
+        Prefetch("events", queryset=snapshots.order_by("created_at", "id"))
+    )
+    shown = []
+    for application in applications:
+        snapshot = _submitted_snapshot(application, user)
+        shown.append(_with_fields(application, snapshot) if snapshot is not None else application)
+    return shown
 
 
 def application_for_page(user: User, key: str) -> Application:

@@ -45,6 +45,10 @@ class Organisation(models.Model):
         ordering = ["kind", "display_order", "name"]
         constraints = [
             models.CheckConstraint(
+                name="organisation_kind_valid",
+                condition=Q(kind__in=OrgKind.values),
+            ),
+            models.CheckConstraint(
                 name="organisation_applicant_has_parent",
                 condition=~Q(kind="applicant") | Q(parent__isnull=False),
             ),
@@ -195,7 +199,9 @@ class DeadlineExtension(models.Model):
             models.UniqueConstraint(
                 name="extension_one_per_org_stage",
                 fields=["campaign", "organisation", "stage"],
+                violation_error_message="这个组织在本年度的这一阶段已有延期；请修改原有的延期记录。",
             ),
+            models.CheckConstraint(name="extension_stage_valid", condition=Q(stage__in=Stage.values)),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from applications.selectors import applications_for_list
+from applications.selectors import applications_as_seen_by
 from gangwei.roles import is_city, is_reviewer
 
 
@@ -16,7 +16,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "review/list.html",
-        {"title": f"{request.user.organisation.label} 辖区申报", "applications": applications_for_list(request.user)},
+        {"title": f"{request.user.organisation.label} 辖区申报", "applications": applications_as_seen_by(request.user)},
     )
 
 
@@ -27,5 +27,5 @@ def city(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "review/list.html",
-        {"title": "各初审单位已报送的申报", "applications": applications_for_list(request.user)},
+        {"title": "各初审单位已报送的申报", "applications": applications_as_seen_by(request.user)},
     )

@@ -41,7 +41,6 @@ def ids(urls):
     return [f"{name}-{method}" for name, method in urls]
 
 
-
 def attach(application: Application, data: bytes = PDF_BYTES, name: str = "盖章扫描件.pdf") -> Attachment:
     attachment = Attachment(
         application=application,
@@ -466,3 +465,24 @@ def test_lists_do_not_leak(
         "A邻居的已命名",
         "A自己的已报送",
     ]
+
+
+@pytest.mark.parametrize(
+    "statuses",
+    [[Status.SUBMITTED], [Status.SUBMITTED, Status.RETURNED, Status.RECOMMENDED]],
+    ids=["1 row", "3 rows"],
+)
+def test_review_queue_query_count_is_constant(
+    apply_window, reviewer_a, campaign, unit, client_for, django_assert_num_queries, statuses
+):
+    for i, status in enumerate(statuses, start=1):
+        ApplicationFactory(campaign=campaign, unit=unit, status=status, number=f"2021-CZ-{i:03d}")
+    client = client_for(reviewer_a)
+
+    # 1 session, 2 user, 3 user's organisation, 4 the applications with campaign, unit and body,
+    # 5 the submitted versions of returned ones (once, not per row), then the session saved on
+    # every request: 6 savepoint, 7 update, 8 release.
+    with django_assert_num_queries(8):
+        response = client.get("/review/")
+
+    assert sorted(a.status for a in response.context["applications"]) == sorted(statuses)

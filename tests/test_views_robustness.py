@@ -439,22 +439,12 @@ def test_draft_edit_form_shows_no_return_reason(apply_window, applicant, applica
     assert "初审退回意见" not in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: detail.html's <title> and <h1> use application.display_name (the live row), "
-    "so the reviewer sees the unit's unsubmitted name 半成品 above the submitted version",
-)
 def test_reviewer_page_of_a_returned_application_nowhere_shows_the_revision(returned, reviewer_a, client_for, october):
     response = client_for(reviewer_a).get(f"/apply/{returned.key}/")
 
     assert "半成品" not in response.content.decode()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: review/list.html shows application.display_name and the staff counts of the live row, "
-    "so the 初审 queue lists a returned application under the unit's unsubmitted name 半成品",
-)
 def test_reviewer_queue_lists_the_submitted_name_of_a_returned_application(returned, reviewer_a, client_for, october):
     response = client_for(reviewer_a).get("/review/")
 
