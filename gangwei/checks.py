@@ -1,19 +1,34 @@
 """System checks for configuration problems (ids gangwei.E001…)."""
 
 import shutil
+import subprocess
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 
+PDF_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+
 
 @register()
 def check_fonts(app_configs, **kwargs):
-    problems = []
+    """The 附件1 PDF needs Debian's Noto CJK fonts, found through fontconfig."""
+    missing = []
     if shutil.which("fc-list") is None:
-        problems.append(
-            Warning("fontconfig is not installed; the 附件1 PDF cannot find its CJK font.", id="gangwei.W001")
-        )
-    return problems
+        missing = list(PDF_FONTS)
+    else:
+        for family in PDF_FONTS:
+            found = subprocess.run(["fc-list", family, "family"], capture_output=True, text=True, timeout=20)
+            if not found.stdout.strip():
+                missing.append(family)
+    if missing:
+        return [
+            Warning(
+                f"Fonts for the 附件1 PDF are missing: {', '.join(missing)}.",
+                hint="Install Debian's fonts-noto-cjk and fontconfig (make deps does).",
+                id="gangwei.W001",
+            )
+        ]
+    return []
 
 
 @register()
