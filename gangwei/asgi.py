@@ -1,16 +1,13 @@
-"""
-ASGI config for gangwei project.
-
-It exposes the ASGI callable as a module-level variable named ``application``.
-
-For more information on this file, see
-https://docs.djangoproject.com/en/5.2/howto/deployment/asgi/
-"""
+"""ASGI entry point."""
 
 import os
 
 from django.core.asgi import get_asgi_application
 
-os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'gangwei.settings')
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gangwei.settings")
 
 application = get_asgi_application()
+
+from gangwei.checks import require_secret_key  # noqa: E402  (settings are loaded now)
+
+require_secret_key()

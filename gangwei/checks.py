@@ -5,6 +5,7 @@ import subprocess
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.core.exceptions import ImproperlyConfigured
 
 PDF_FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 
@@ -42,4 +43,27 @@ def check_bootstrap(app_configs, **kwargs):
                 id="gangwei.E001",
             )
         ]
+    return []
+
+
+SECRET_KEY_MISSING = "SECRET_KEY must be set when DEBUG is off."
+
+
+def _secret_key_missing() -> bool:
+    try:
+        return not settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to hand out an empty key
+        return True
+
+
+def require_secret_key() -> None:
+    """Refuse to serve without a secret key (called by the WSGI and ASGI entry points)."""
+    if not settings.DEBUG and _secret_key_missing():
+        raise ImproperlyConfigured(SECRET_KEY_MISSING)
+
+
+@register(deploy=True)
+def check_secret_key(app_configs, **kwargs):
+    if not settings.DEBUG and _secret_key_missing():
+        return [Error(SECRET_KEY_MISSING, hint="Set the SECRET_KEY environment variable.", id="gangwei.E002")]
     return []
