@@ -20,3 +20,10 @@ UPLOAD_BAD_TYPE = "只能上传 PDF、JPEG 或 PNG 格式的扫描件；此文�
 UPLOAD_EMPTY = "文件是空的，请重新选择。"
 UPLOAD_DONE = "已上传：{name}"
 UPLOAD_DELETED = "已删除附件：{name}"
+
+# -- Rows and length limits ---------------------------------------------------------------------
+
+# -- Uploads ------------------------------------------------------------------------------------
+
+# -- Pages: closed stages, refusals, the eligibility rules (read by the browser too) -------------
+
