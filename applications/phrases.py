@@ -25,5 +25,35 @@ UPLOAD_DELETED = "已删除附件：{name}"
 
 # -- Uploads ------------------------------------------------------------------------------------
 
+# Each refusal of an upload has its own message (applications/uploads.py); UPLOAD_BAD_TYPE,
+# UPLOAD_TOO_LARGE and UPLOAD_EMPTY above are the content-type, size and empty-file ones.
+REMAKE_PDF = "请用扫描仪或“打印为 PDF”重新生成后上传。"
+UPLOAD_PDF_UNREADABLE = (
+    "此文件以 PDF 开头，但无法作为 PDF 打开（文件已损坏，或其实是网页等其他内容）。" + REMAKE_PDF
+)
+UPLOAD_PDF_SCRIPT = "此 PDF 含有脚本（JavaScript）或打开、点击时自动执行的动作，出于安全原因不能上传。" + REMAKE_PDF
+UPLOAD_PDF_LAUNCH = "此 PDF 含有启动程序、打开其他文件或提交数据的动作，出于安全原因不能上传。" + REMAKE_PDF
+UPLOAD_PDF_EMBEDDED = (
+    "此 PDF 内嵌了其他文件（附件），不能上传。请只上传扫描件本身；其他材料请转为 PDF 后作为单独的文件上传。"
+)
+UPLOAD_PDF_ENCRYPTED = "此 PDF 设置了密码或权限保护，审核人员无法打开或打印。请取消加密、重新保存后上传。"
+UPLOAD_PDF_TOO_COMPLEX = "此 PDF 结构过于复杂（对象过多或嵌套过深），无法在限定时间内检查。" + REMAKE_PDF
+UPLOAD_IMAGE_DAMAGED = "图片已损坏或不完整（可能没有传输完），无法完整读取。请重新扫描或拍照后上传。"
+UPLOAD_IMAGE_TOO_MANY_PIXELS = (
+    "图片尺寸过大：{width}×{height}，约{pixels}，超过上限{limit}。"
+    "请把扫描分辨率设为 300 dpi 左右，或缩小图片后上传。"
+)
+UPLOAD_COUNT_LIMIT = "附件数量已达上限：每份申报最多 {max_files} 个文件，此文件未上传。如需替换，请先删除不需要的附件。"
+UPLOAD_TOTAL_LIMIT = (
+    "附件总大小将超出上限：每份申报最多 {max_size}，此文件 {size}，剩余空间 {size_left}，此文件未上传。"
+    "请先删除不需要的附件，或压缩后上传。"
+)
+UPLOAD_QUOTA = (
+    "已上传 {files} 个文件，共 {size}；还可上传 {files_left} 个、{size_left}"
+    "（每份申报最多 {max_files} 个文件、共 {max_size}，单个文件不超过 {file_limit}）。"
+)
+UPLOAD_NONE_CHOSEN = "请先选择要上传的文件。"
+
+
 # -- Pages: closed stages, refusals, the eligibility rules (read by the browser too) -------------
 

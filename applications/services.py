@@ -4,6 +4,7 @@ import hashlib
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -12,7 +13,7 @@ from django.template.loader import render_to_string
 from applications import phrases
 from applications.eligibility import submission_errors
 from applications.models import Application, Attachment, Honour, Leader, Status
-from applications.uploads import sniff_upload, stored_name
+from applications.uploads import check_quota, check_upload, quota_of
 from applications.workflow import ATTACHABLE, EDITABLE, Action, Note, record_note, transition
 from gangwei.deadlines import require_stage_open
 from gangwei.models import Campaign, Organisation, Stage, User
@@ -231,33 +232,41 @@ def _attachment_stage(application: Application) -> Stage:
 
 
 def attachment_add(*, application: Application, user: User, upload: UploadedFile) -> Attachment:
-    """Store an uploaded scan after checking its content, while the application is still open."""
-    _require_applicant(user, application)
-    require_stage_open(application.campaign, _attachment_stage(application), application.unit)
-    content_type = sniff_upload(upload)
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    """Store an uploaded file after checking its content, while the application takes files and the
+    quota (files, bytes) allows it. The quota is checked again under a lock on the application's row,
+    so two uploads at once cannot both take the last place."""
+    attachment_check_changeable(application=application, user=user)
+    check_quota(quota_of(application.attachments.all()), upload.size)  # refuse early, before parsing
+    checked = check_upload(upload)  # outside the lock: parsing and re-encoding take a while
     with transaction.atomic():
+        locked = Application.objects.select_for_update(of=("self",)).select_related("campaign", "unit").get(
+            pk=application.pk
+        )
+        attachment_check_changeable(application=locked, user=user)  # the status may have changed meanwhile
+        check_quota(quota_of(locked.attachments.all()), len(checked.content))
         attachment = Attachment(
-            application=application,
-            original_name=stored_name(upload.name, content_type),
-            content_type=content_type,
-            size=upload.size,
-            sha256=digest.hexdigest(),
+            application=locked,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=len(checked.content),
+            sha256=hashlib.sha256(checked.content).hexdigest(),
             uploaded_by=user,
         )
-        attachment.file.save(upload.name or "upload", upload, save=False)
+        attachment.file.save(upload.name or "upload", ContentFile(checked.content), save=False)
         attachment.save()
-        record_note(application=application, action=Note.UPLOAD, actor=user, note=attachment.original_name)
+        record_note(application=locked, action=Note.UPLOAD, actor=user, note=attachment.original_name)
     return attachment
+
+
+def attachment_check_changeable(*, application: Application, user: User) -> None:
+    """PermissionDenied or StageClosed unless this user may add or delete attachments now."""
+    _require_applicant(user, application)
+    require_stage_open(application.campaign, _attachment_stage(application), application.unit)
 
 
 def attachment_delete(*, attachment: Attachment, user: User) -> None:
     application = attachment.application
-    _require_applicant(user, application)
-    require_stage_open(application.campaign, _attachment_stage(application), application.unit)
+    attachment_check_changeable(application=application, user=user)
     with transaction.atomic():
         name = attachment.original_name
         stored = attachment.file.name

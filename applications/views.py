@@ -1,6 +1,5 @@
 """The applicant's pages: 我的申报, the 附件1 form, detail and timeline, PDF and uploads."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -34,10 +33,11 @@ from applications.services import (
     application_update,
     application_withdraw,
     attachment_add,
+    attachment_check_changeable,
     attachment_delete,
     receipt_recipients,
 )
-from applications.uploads import size_text
+from applications.uploads import quota_of
 from applications.workflow import EDITABLE, TransitionNotAllowed
 from gangwei.deadlines import StageClosed, current_campaign, extensions_for
 from gangwei.roles import is_applicant
@@ -221,7 +221,7 @@ def application_detail(request: HttpRequest, key: str) -> HttpResponse:
             "timeline": timeline(application),
             "share": women_share_text(shown.application.staff_total, shown.application.staff_women),
             "actions": applicant_actions(application, request.user),
-            "upload_limit": size_text(settings.UPLOAD_MAX_BYTES),
+            "quota": quota_of(application.attachments.all()),
         },
     )
 
@@ -284,7 +284,9 @@ def attachment_upload(request: HttpRequest, key: str) -> HttpResponse:
     application = get_application_for(request.user, key, write=True)
     files = request.FILES.getlist("files")
     if not files:
-        messages.error(request, "请先选择要上传的文件。")
+        messages.error(request, phrases.UPLOAD_NONE_CHOSEN)
+    # Each file is judged in its turn against what is left, so a batch that crosses a limit keeps
+    # the files that fit and names each one refused.
     for upload in files:
         try:
             attachment = attachment_add(application=application, user=request.user, upload=upload)
@@ -316,10 +318,13 @@ def attachment_download(request: HttpRequest, key: str, attachment_id: int) -> H
 
 
 @login_required
-@require_POST
 def attachment_delete_view(request: HttpRequest, key: str, attachment_id: int) -> HttpResponse:
+    """GET asks first (what will be deleted, a 确认删除 button); POST deletes. No JavaScript needed."""
     attachment = get_attachment_for(request.user, key, attachment_id, write=True)
     try:
+        if request.method != "POST":
+            attachment_check_changeable(application=attachment.application, user=request.user)
+            return render(request, "applications/attachment_delete.html", {"attachment": attachment})
         attachment_delete(attachment=attachment, user=request.user)
     except StageClosed as exc:
         messages.error(request, exc.message)

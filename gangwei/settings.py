@@ -195,6 +195,11 @@ WHITENOISE_USE_FINDERS = DEBUG
 # No URL pattern serves this prefix; it is set only because Django's tools expect a string.
 MEDIA_URL = "/__no-public-media__/"
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Limits of applications/uploads.py: pixels of one image (read from its header before decoding),
+# files and bytes one application may hold.
+UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
+UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 10)
+UPLOAD_MAX_TOTAL_BYTES = env_int("UPLOAD_MAX_TOTAL_BYTES", 30 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

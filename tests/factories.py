@@ -99,3 +99,17 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
 
 def now() -> dt.datetime:
     return timezone.now()
+
+
+def pdf_bytes(pages: int = 1) -> bytes:
+    """A small, valid PDF of blank A4 pages, as the upload check wants (it parses with pypdf)."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()

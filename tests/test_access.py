@@ -14,9 +14,9 @@ from django.urls import reverse
 
 from applications.models import Application, Attachment, Status
 from applications.selectors import ApplicantActions
-from tests.factories import ApplicationFactory, UnitFactory
+from tests.factories import ApplicationFactory, UnitFactory, pdf_bytes
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF_BYTES = pdf_bytes()
 
 HAS_PDF = importlib.util.find_spec("applications.pdf") is not None
 needs_pdf = pytest.mark.skipif(not HAS_PDF, reason="applications/pdf.py is not written yet")
@@ -32,6 +32,7 @@ APPLICATION_URLS = [
     ("pdf", "get"),
     ("upload", "post"),
     ("attachment", "get"),
+    ("attachment_delete", "get"),
     ("attachment_delete", "post"),
 ]
 WRITE_URLS = [(name, method) for name, method in APPLICATION_URLS if name not in ("detail", "pdf", "attachment")]

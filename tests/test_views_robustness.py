@@ -17,10 +17,10 @@ from applications.models import Application, Gender, Leader, Status
 from applications.selectors import ApplicantActions
 from applications.services import application_submit
 from applications.workflow import Action, transition
-from tests.factories import ApplicationFactory, UserFactory, shanghai
+from tests.factories import ApplicationFactory, UserFactory, pdf_bytes, shanghai
 from tests.test_views_application import events_of, form_data, hidden_version, messages_of
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 FACTORY_NAME = "柳州市第一测试医院客服班组"  # ApplicationFactory's applicant_name for `unit`
 PHONE_ERROR = "请填写有效的联系电话：11位手机号（如 13807720000），或带区号的固定电话（如 0772-2850377）。"
 PLEDGE_ERROR = "请确认本岗位符合通知第二部分的五项创建条件。"
