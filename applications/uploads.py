@@ -104,7 +104,7 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
     if content_type is None:
         raise _refuse(phrases.UPLOAD_BAD_TYPE, "bad_type")
     if content_type == PDF:
-        check_pdf(data)
+        data = check_pdf(data)
     else:
         data = reencode_image(data, content_type)
     return CheckedFile(content=data, content_type=content_type, name=stored_name(upload.name, content_type))
@@ -113,11 +113,19 @@ def check_upload(upload: UploadedFile) -> CheckedFile:
 # --- PDF ----------------------------------------------------------------------------------------
 
 
-def check_pdf(data: bytes) -> None:
-    """Refuse a PDF that does not open, or that carries scripts, actions, embedded files or encryption."""
+def check_pdf(data: bytes) -> bytes:
+    """The PDF up to its last %%EOF (what is appended after it, like a page of HTML, is not kept), or
+    ValidationError if it does not open or carries scripts, actions, embedded files or encryption."""
     from pypdf import PdfReader
     from pypdf.generic import IndirectObject
 
+    # pypdf looks for %%EOF and startxref line by line from the end, in Python: megabytes of junk
+    # there cost seconds. Find them here at C speed; a PDF without them does not open.
+    end = data.rfind(b"%%EOF")
+    if end < 0 or data.rfind(b"startxref", max(end - 1024, 0), end) < 0:
+        raise _refuse(phrases.UPLOAD_PDF_UNREADABLE, "pdf_unreadable")
+    eol = data[end + 5 : end + 7]
+    data = data[: end + 5] + (eol if eol == b"\r\n" else eol[:1] if eol[:1] in (b"\r", b"\n") else b"")
     deadline = time.monotonic() + PDF_MAX_SECONDS
     try:
         reader = PdfReader(io.BytesIO(data), xref_stream_maximum_entries=PDF_MAX_XREF_ENTRIES)
@@ -132,6 +140,7 @@ def check_pdf(data: bytes) -> None:
             _inspect_pdf_object(reader.get_object(IndirectObject(number, generation, reader)), deadline)
         if len(reader.pages) == 0:
             raise _refuse(phrases.UPLOAD_PDF_UNREADABLE, "pdf_unreadable")
+        return data
     except ValidationError:
         raise
     except Exception as exc:

@@ -1,23 +1,29 @@
-"""Uploads of the stamped scan (DESIGN §8): PDF, JPEG and PNG judged by content, a size limit,
-stored outside static, served only through the view that checks access."""
+"""Uploads of the stamped scan (DESIGN §8): PDF, JPEG and PNG judged by content (a PDF parsed by
+pypdf, an image decoded whole and re-encoded), a size limit per file, a count and total size limit per
+application, stored outside static, served only through the view that checks access; deleting asks first."""
 
 import hashlib
 import io
+import struct
+import threading
+import time
+import zlib
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 from PIL import Image
 
 from applications import phrases
 from applications.models import Application, Attachment, Status
-from tests.factories import shanghai
+from applications.services import attachment_add
+from tests.factories import pdf_bytes, shanghai
 
-PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+PDF = pdf_bytes()
 HTML_AS_PDF = b"<html><script>alert(document.cookie)</script></html>"
-
 
 
 @pytest.fixture
@@ -25,10 +31,28 @@ def storage_root(settings) -> Path:
     return Path(settings.STORAGES["default"]["OPTIONS"]["location"])
 
 
-def image_bytes(kind: str) -> bytes:
+def image_bytes(kind: str, size: tuple[int, int] = (8, 6), **save) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 6), (200, 30, 60)).save(buffer, format=kind)
+    Image.new("RGB", size, (200, 30, 60)).save(buffer, format=kind, **save)
     return buffer.getvalue()
+
+
+def pdf_of_size(size: int) -> bytes:
+    """A valid PDF of exactly `size` bytes (padded in its metadata, since what follows %%EOF is cut)."""
+    from pypdf import PdfWriter
+
+    def build(padding: int) -> bytes:
+        writer = PdfWriter()
+        writer.add_blank_page(595, 842)
+        writer.add_metadata({"/Keywords": "x" * padding})
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        return buffer.getvalue()
+
+    padding = size - len(build(0))
+    while len(data := build(padding)) != size:  # offsets in the xref table may gain a digit
+        padding += size - len(data)
+    return data
 
 
 def stored_files(root: Path) -> list[bytes]:
@@ -75,12 +99,18 @@ def test_upload_stored_listed_and_logged(
 
     assert response.redirect_chain == [(f"/apply/{application.key}/", 302)]
     assert messages_of(response) == [f"已上传：{name}"]
-    assert attachments_of(application) == [(name, content_type, len(data), hashlib.sha256(data).hexdigest())]
     attachment = application.attachments.get()
     with attachment.file.open("rb") as f:
-        assert f.read() == data
+        stored = f.read()
+    # A PDF is stored as sent; an image as re-encoded, with the same pixels (see test_image_reencoded_*).
+    if kind == "pdf":
+        assert stored == data
+    else:
+        with Image.open(io.BytesIO(stored)) as image:
+            assert (image.format, image.size) == (kind, (8, 6))
+    assert attachments_of(application) == [(name, content_type, len(stored), hashlib.sha256(stored).hexdigest())]
     # Stored under a random name outside static, with nothing of the user's file name in it.
-    assert stored_files(storage_root) == [data]
+    assert stored_files(storage_root) == [stored]
     assert name not in attachment.file.name
     assert Path(attachment.file.path).is_relative_to(storage_root)
     # Listed on the detail page, and written to the timeline.
@@ -95,10 +125,10 @@ def test_several_files_in_one_post(apply_window, applicant, application, client_
     response = upload(client_for(applicant), application, ("a.pdf", PDF), ("b.png", png), ("c.jpg", jpeg))
 
     assert messages_of(response) == ["已上传：a.pdf", "已上传：b.png", "已上传：c.jpg"]
-    assert [row[:3] for row in attachments_of(application)] == [
-        ("a.pdf", "application/pdf", len(PDF)),
-        ("b.png", "image/png", len(png)),
-        ("c.jpg", "image/jpeg", len(jpeg)),
+    assert [row[:2] for row in attachments_of(application)] == [
+        ("a.pdf", "application/pdf"),
+        ("b.png", "image/png"),
+        ("c.jpg", "image/jpeg"),
     ]
     assert list(application.events.values_list("action", "note")) == [
         ("upload", "a.pdf"),
@@ -121,11 +151,9 @@ def test_bad_file_among_good_ones_refused_alone(apply_window, applicant, applica
     ("name", "data"),
     [
         ("扫描件.pdf", HTML_AS_PDF),
-        ("scan.png", b"\x89PNG\r\n\x1a\n" + b"not really an image"),
-        ("scan.jpg", b"\xff\xd8\xff" + b"not really a jpeg"),
         ("readme.txt", b"just text"),
     ],
-    ids=["html-named-pdf", "fake-png", "fake-jpeg", "text"],
+    ids=["html-named-pdf", "text"],
 )
 def test_upload_of_other_content_refused(apply_window, applicant, application, client_for, storage_root, name, data):
     response = upload(client_for(applicant), application, (name, data))
@@ -153,7 +181,7 @@ def test_oversized_upload_refused(apply_window, applicant, application, client_f
 
 def test_upload_at_the_size_limit_accepted(apply_window, applicant, application, client_for, settings):
     settings.UPLOAD_MAX_BYTES = 1024
-    data = PDF + b"0" * (1024 - len(PDF))
+    data = pdf_of_size(1024)
 
     upload(client_for(applicant), application, ("刚好.pdf", data))
 
@@ -238,9 +266,10 @@ def test_download_by_owner_returns_exact_bytes(applicant, application, scan, cli
 
 
 def test_download_of_image_keeps_its_type(apply_window, applicant, application, client_for):
-    png = image_bytes("PNG")
-    upload(client_for(applicant), application, ("scan.png", png))
+    upload(client_for(applicant), application, ("scan.png", image_bytes("PNG")))
     attachment = application.attachments.get()
+    with attachment.file.open("rb") as f:
+        png = f.read()
 
     response = client_for(applicant).get(f"/apply/{application.key}/attachments/{attachment.pk}/")
 
@@ -347,3 +376,364 @@ def test_upload_refused_once_in_review(apply_window, applicant, application, cli
 def test_upload_name_ends_with_the_real_type(apply_window, applicant, application, client_for, name, stored):
     upload(client_for(applicant), application, (name, PDF))
     assert [row[0] for row in attachments_of(application)] == [stored]
+
+
+# --- hostile PDFs --------------------------------------------------------------------------------
+
+
+def raw_pdf(*, catalog: bytes = b"", page: bytes = b"", objects: tuple[bytes, ...] = (), trailer: bytes = b"") -> bytes:
+    """A PDF written by hand, with a correct cross-reference table: objects 1 (catalog), 2 (pages),
+    3 (one page) with extra entries, then `objects` as 4, 5, ..."""
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] " + page + b" >>",
+        *objects,
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s >>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, trailer, xref)
+    return bytes(out)
+
+
+def written_pdf(change) -> bytes:
+    """A PDF made with pypdf's writer, changed by `change(writer)` first."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(595, 842)
+    change(writer)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _encrypt(writer) -> None:
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+
+
+HOSTILE_PDFS = {
+    "openaction-javascript": (raw_pdf(catalog=b"/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"), "UPLOAD_PDF_SCRIPT"),
+    "names-javascript": (
+        raw_pdf(catalog=b"/Names << /JavaScript << /Names [(a) 4 0 R] >> >>", objects=(b"<< /JS (app.alert(1)) >>",)),
+        "UPLOAD_PDF_SCRIPT",
+    ),
+    "page-additional-actions": (raw_pdf(page=b"/AA << /O << /S /GoTo /D [3 0 R /Fit] >> >>"), "UPLOAD_PDF_SCRIPT"),
+    "link-annotation-javascript": (
+        raw_pdf(
+            page=b"/Annots [4 0 R]",
+            objects=(b"<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /JavaScript /JS 5 0 R >> >>", b"(x)"),
+        ),
+        "UPLOAD_PDF_SCRIPT",
+    ),
+    "form-field-action": (
+        raw_pdf(
+            catalog=b"/AcroForm << /Fields [4 0 R] >>",
+            objects=(b"<< /FT /Btn /T (ok) /Rect [0 0 9 9] /AA << /U << /S /ResetForm >> >> >>",),
+        ),
+        "UPLOAD_PDF_SCRIPT",
+    ),
+    "xfa-form": (raw_pdf(catalog=b"/AcroForm << /Fields [] /XFA 4 0 R >>", objects=(b"(<xdp/>)",)), "UPLOAD_PDF_SCRIPT"),
+    "launch": (raw_pdf(catalog=b"/OpenAction << /S /Launch /F (cmd.exe) >>"), "UPLOAD_PDF_LAUNCH"),
+    "submit-form": (
+        raw_pdf(page=b"/Annots [<< /Subtype /Link /Rect [0 0 9 9] /A << /S /SubmitForm /F (http://x) >> >>]"),
+        "UPLOAD_PDF_LAUNCH",
+    ),
+    "embedded-files": (
+        written_pdf(lambda writer: writer.add_attachment("payload.exe", b"MZ...")),
+        "UPLOAD_PDF_EMBEDDED",
+    ),
+    "file-attachment-annotation": (
+        raw_pdf(page=b"/Annots [<< /Subtype /FileAttachment /Rect [0 0 9 9] /FS (a.exe) >>]"),
+        "UPLOAD_PDF_EMBEDDED",
+    ),
+    "encrypted": (written_pdf(_encrypt), "UPLOAD_PDF_ENCRYPTED"),
+    "polyglot-html": (b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n", "UPLOAD_PDF_UNREADABLE"),
+    "no-pages": (
+        b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+        "UPLOAD_PDF_UNREADABLE",
+    ),
+    "deep-nesting": (raw_pdf(page=b"/Junk " + b"[" * 5000 + b"]" * 5000), "UPLOAD_PDF_UNREADABLE"),
+    "nesting-past-the-depth-limit": (raw_pdf(page=b"/Junk " + b"[" * 150 + b"]" * 150), "UPLOAD_PDF_TOO_COMPLEX"),
+    "too-many-objects": (raw_pdf(objects=tuple(b"(%d)" % i for i in range(10_001))), "UPLOAD_PDF_TOO_COMPLEX"),
+}
+
+
+@pytest.mark.parametrize(("data", "phrase"), list(HOSTILE_PDFS.values()), ids=list(HOSTILE_PDFS))
+def test_hostile_pdf_refused_with_its_reason(apply_window, applicant, application, client_for, storage_root, data, phrase):
+    started = time.monotonic()
+    response = upload(client_for(applicant), application, ("polyglot.html", data))
+    elapsed = time.monotonic() - started
+
+    assert messages_of(response) == [f"polyglot.html：{getattr(phrases, phrase)}"]
+    assert attachments_of(application) == []
+    assert stored_files(storage_root) == []
+    assert list(application.events.all()) == []
+    assert elapsed < 3  # the check is bounded (PDF_MAX_SECONDS) whatever the file
+
+
+def test_pdf_messages_say_why():
+    assert phrases.UPLOAD_PDF_SCRIPT == (
+        "此 PDF 含有脚本（JavaScript）或打开、点击时自动执行的动作，出于安全原因不能上传。"
+        "请用扫描仪或“打印为 PDF”重新生成后上传。"
+    )
+    assert phrases.UPLOAD_PDF_EMBEDDED == (
+        "此 PDF 内嵌了其他文件（附件），不能上传。请只上传扫描件本身；其他材料请转为 PDF 后作为单独的文件上传。"
+    )
+
+
+def test_pdf_with_plain_link_and_compressed_content_accepted(apply_window, applicant, application, client_for):
+    """A link to a web page and a page whose content stream inflates to 100 MB are fine: the
+    content is never decompressed by the check."""
+    bomb = zlib.compress(b"0" * 100_000_000, 9)
+    data = raw_pdf(
+        page=b"/Contents 4 0 R /Annots [<< /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI (https://www.gov.cn) >> >>]",
+        objects=(b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(bomb), bomb),),
+    )
+    started = time.monotonic()
+    response = upload(client_for(applicant), application, ("scan.pdf", data))
+
+    assert time.monotonic() - started < 2
+    assert messages_of(response) == ["已上传：scan.pdf"]
+    assert [row[2] for row in attachments_of(application)] == [len(data)]
+
+
+def test_pdf_stored_up_to_its_end(apply_window, applicant, application, client_for):
+    """An HTML page appended after %%EOF is not kept."""
+    response = upload(client_for(applicant), application, ("scan.pdf", PDF + b"<html><script>x()</script></html>"))
+
+    attachment = application.attachments.get()
+    with attachment.file.open("rb") as f:
+        stored = f.read()
+    assert messages_of(response) == ["已上传：scan.pdf"]
+    assert stored == PDF
+    assert (attachment.size, attachment.sha256) == (len(PDF), hashlib.sha256(PDF).hexdigest())
+
+
+# --- images --------------------------------------------------------------------------------------
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that declares `width` × `height` and holds no pixels: huge dimensions, made for nothing."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "message"),
+    [
+        (20_000, 20_000, "图片尺寸过大：20000×20000，约40000万像素，超过上限4000万像素。"),
+        (12_000, 12_000, "图片尺寸过大：12000×12000，约14400万像素，超过上限4000万像素。"),
+        (8_000, 5_001, "图片尺寸过大：8000×5001，约4000万像素，超过上限4000万像素。"),
+    ],
+    ids=["400-megapixels", "144-megapixels", "one-row-over"],
+)
+def test_image_above_pixel_limit_refused_from_its_header(
+    apply_window, applicant, application, client_for, storage_root, width, height, message
+):
+    started = time.monotonic()
+    response = upload(client_for(applicant), application, ("huge.png", png_header(width, height)))
+
+    assert time.monotonic() - started < 1
+    assert messages_of(response) == [f"huge.png：{message}请把扫描分辨率设为 300 dpi 左右，或缩小图片后上传。"]
+    assert attachments_of(application) == []
+    assert stored_files(storage_root) == []
+
+
+def test_image_at_pixel_limit_accepted(apply_window, applicant, application, client_for, settings):
+    settings.UPLOAD_MAX_PIXELS = 48
+    upload(client_for(applicant), application, ("8x6.png", image_bytes("PNG", (8, 6))))
+    response = upload(client_for(applicant), application, ("7x7.png", image_bytes("PNG", (7, 7))))
+
+    assert messages_of(response) == [
+        "7x7.png：图片尺寸过大：7×7，约0万像素，超过上限0万像素。请把扫描分辨率设为 300 dpi 左右，或缩小图片后上传。"
+    ]
+    assert [row[0] for row in attachments_of(application)] == ["8x6.png"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("truncated.jpg", image_bytes("JPEG", (640, 480))[:2000]),
+        ("truncated.png", image_bytes("PNG", (640, 480))[:300]),
+        ("fake.png", b"\x89PNG\r\n\x1a\n" + b"not really an image"),
+        ("fake.jpg", b"\xff\xd8\xff" + b"not really a jpeg"),
+    ],
+    ids=["truncated-jpeg", "truncated-png", "fake-png", "fake-jpeg"],
+)
+def test_damaged_image_refused(apply_window, applicant, application, client_for, storage_root, name, data):
+    response = upload(client_for(applicant), application, (name, data))
+
+    assert messages_of(response) == [f"{name}：图片已损坏或不完整（可能没有传输完），无法完整读取。请重新扫描或拍照后上传。"]
+    assert attachments_of(application) == []
+    assert stored_files(storage_root) == []
+
+
+def stored_image(application: Application) -> tuple[bytes, Image.Image]:
+    attachment = application.attachments.get()
+    with attachment.file.open("rb") as f:
+        data = f.read()
+    assert (attachment.size, attachment.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    image = Image.open(io.BytesIO(data))
+    image.load()
+    return data, image
+
+
+def test_image_reencoded_without_trailing_script(apply_window, applicant, application, client_for):
+    png = image_bytes("PNG")
+    response = upload(client_for(applicant), application, ("scan.png", png + b"<script>alert(document.cookie)</script>"))
+
+    data, image = stored_image(application)
+    assert messages_of(response) == ["已上传：scan.png"]
+    assert b"<script>" not in data
+    assert data.endswith(b"IEND\xaeB`\x82")
+    assert image.tobytes() == Image.open(io.BytesIO(png)).tobytes()
+
+
+def test_jpeg_reencoded_without_exif_gps_and_upright(apply_window, applicant, application, client_for):
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to view
+    exif[0x010F] = "Camera maker"
+    exif.get_ifd(0x8825)[2] = (24.0, 19.0, 48.0)  # GPSLatitude
+    jpeg = image_bytes("JPEG", (80, 60), exif=exif, dpi=(300, 300)) + b"<html>trailing</html>"
+
+    upload(client_for(applicant), application, ("photo.jpg", jpeg))
+
+    data, image = stored_image(application)
+    assert image.size == (60, 80)  # turned upright, so the orientation tag is no longer needed
+    assert dict(image.getexif()) == {}
+    assert b"Camera maker" not in data and b"<html>" not in data
+    assert image.info["dpi"] == (300, 300)  # the printed size of a scan is kept
+
+
+# --- count and total size per application --------------------------------------------------------
+
+
+def test_batch_crossing_the_file_count_keeps_what_fits(apply_window, applicant, application, client_for, settings):
+    settings.UPLOAD_MAX_FILES = 2
+    response = upload(client_for(applicant), application, ("1.pdf", PDF), ("2.pdf", PDF), ("3.pdf", PDF))
+
+    assert messages_of(response) == [
+        "已上传：1.pdf",
+        "已上传：2.pdf",
+        "3.pdf：附件数量已达上限：每份申报最多 2 个文件，此文件未上传。如需替换，请先删除不需要的附件。",
+    ]
+    assert [row[0] for row in attachments_of(application)] == ["1.pdf", "2.pdf"]
+    # Full: the page says so and offers no upload form.
+    assert response.context["quota"].files_left == 0
+    assert f'action="/apply/{application.key}/attachments/"' not in response.content.decode()
+
+
+def test_total_size_exactly_at_the_limit_accepted(apply_window, applicant, application, client_for, settings):
+    settings.UPLOAD_MAX_TOTAL_BYTES = 2 * len(PDF)
+    response = upload(client_for(applicant), application, ("1.pdf", PDF), ("2.pdf", PDF))
+
+    assert messages_of(response) == ["已上传：1.pdf", "已上传：2.pdf"]
+    assert sum(row[2] for row in attachments_of(application)) == settings.UPLOAD_MAX_TOTAL_BYTES
+
+
+def test_total_size_one_byte_over_refused(apply_window, applicant, application, client_for, settings, storage_root):
+    settings.UPLOAD_MAX_TOTAL_BYTES = 2 * len(PDF) - 1
+    response = upload(client_for(applicant), application, ("1.pdf", PDF), ("2.pdf", PDF))
+
+    assert messages_of(response) == [
+        "已上传：1.pdf",
+        "2.pdf：附件总大小将超出上限：每份申报最多 0.8 KB，此文件 0.5 KB，剩余空间 0.4 KB，此文件未上传。"
+        "请先删除不需要的附件，或压缩后上传。",
+    ]
+    assert [row[0] for row in attachments_of(application)] == ["1.pdf"]
+    assert stored_files(storage_root) == [PDF]
+
+
+def test_quota_shown_on_the_page(apply_window, applicant, application, client_for, settings):
+    settings.UPLOAD_MAX_TOTAL_BYTES = 30 * 1024 * 1024
+    settings.UPLOAD_MAX_FILES = 10
+    response = upload(client_for(applicant), application, ("a.pdf", pdf_of_size(1024 * 1024)))
+
+    assert (
+        "已上传 1 个文件，共 1 MB；还可上传 9 个、29 MB（每份申报最多 10 个文件、共 30 MB，单个文件不超过 10 MB）。"
+        in response.content.decode()
+    )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time anyway")
+@pytest.mark.django_db(transaction=True)
+def test_two_uploads_at_once_cannot_pass_the_count(apply_window, applicant, application, settings):
+    """Both requests see one place left; the row lock lets only one of them take it."""
+    settings.UPLOAD_MAX_FILES = 1
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def one_upload(name: str) -> None:
+        from django.core.exceptions import ValidationError
+        from django.db import connections
+
+        barrier.wait()
+        try:
+            attachment_add(application=application, user=applicant, upload=SimpleUploadedFile(name, PDF))
+            outcomes.append("stored")
+        except ValidationError as exc:
+            outcomes.append(exc.code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=one_upload, args=(f"{i}.pdf",)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["count_limit", "stored"]
+    assert application.attachments.count() == 1
+
+
+# --- delete asks first ---------------------------------------------------------------------------
+
+
+def test_delete_asks_first_then_deletes(apply_window, applicant, application, scan, client_for, django_capture_on_commit_callbacks):
+    client = client_for(applicant)
+    url = f"/apply/{application.key}/attachments/{scan.pk}/delete/"
+
+    detail = client.get(f"/apply/{application.key}/").content.decode()
+    question = client.get(url)
+    html = question.content.decode()
+
+    assert f'href="{url}"' in detail  # 删除 on the detail page is a link to the question, not a form
+    assert question.status_code == 200
+    assert "盖章扫描件.pdf" in html
+    assert '<form method="post">' in html and ">确认删除</button>" in html
+    assert [row[0] for row in attachments_of(application)] == ["盖章扫描件.pdf"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, follow=True)
+    assert messages_of(response) == ["已删除附件：盖章扫描件.pdf"]
+    assert attachments_of(application) == []
+
+
+def test_delete_question_for_outsider_is_404(other_applicant, reviewer_b, application, scan):
+    submit(application)
+    for user in (other_applicant, reviewer_b):
+        client = Client()
+        client.force_login(user)
+        assert client.get(f"/apply/{application.key}/attachments/{scan.pk}/delete/").status_code == 404
+    assert [row[0] for row in attachments_of(application)] == ["盖章扫描件.pdf"]
+
+
+def test_delete_question_once_in_review_says_frozen(applicant, application, scan, client_for):
+    Application.objects.filter(pk=application.pk).update(status=Status.RECOMMENDED, number="2021-CZ-001")
+
+    response = client_for(applicant).get(f"/apply/{application.key}/attachments/{scan.pk}/delete/", follow=True)
+
+    assert response.redirect_chain == [(f"/apply/{application.key}/", 302)]
+    assert messages_of(response) == [phrases.ATTACHMENTS_FROZEN]
+    assert [row[0] for row in attachments_of(application)] == ["盖章扫描件.pdf"]
