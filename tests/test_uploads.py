@@ -589,13 +589,21 @@ def stored_image(application: Application) -> tuple[bytes, Image.Image]:
     return data, image
 
 
-def test_image_reencoded_without_trailing_script(apply_window, applicant, application, client_for):
-    png = image_bytes("PNG")
+def test_png_stored_without_trailing_script_text_and_exif(apply_window, applicant, application, client_for):
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Comment", "<script>alert(1)</script>")
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"
+    png = image_bytes("PNG", pnginfo=text, exif=exif, dpi=(300, 300))
     response = upload(client_for(applicant), application, ("scan.png", png + b"<script>alert(document.cookie)</script>"))
 
     data, image = stored_image(application)
     assert messages_of(response) == ["已上传：scan.png"]
-    assert b"<script>" not in data
+    assert b"<script>" not in data and b"Camera maker" not in data
+    assert (image.text, dict(image.getexif())) == ({}, {})
+    assert round(image.info["dpi"][0]) == 300
     assert data.endswith(b"IEND\xaeB`\x82")
     assert image.tobytes() == Image.open(io.BytesIO(png)).tobytes()
 
