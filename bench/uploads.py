@@ -27,7 +27,6 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.core.exceptions import ValidationError
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
@@ -55,17 +54,23 @@ def main() -> None:
         b"startxref\n%d" % objects.index(b"xref\n0 "), b"startxref\n%d" % len(head)
     )
     files["png_400_megapixels_header"] = png_header(20_000, 20_000)
-    # The largest images allowed (40 MP, just under 10 MB): decoding and re-encoding is the cost.
-    settings.UPLOAD_MAX_BYTES = 64 * 1024 * 1024  # let the 40 MP files through the size check
-    from PIL import ImageChops
+    # The largest images allowed (40 MP; a PNG under the 10 MB limit is a page-like image, mostly
+    # white): decoding, and for JPEG re-encoding, is the cost.
+    from PIL import ImageChops, ImageDraw
 
+    page = Image.new("RGB", (5000, 8000), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    for row in range(300, 7700, 60):
+        for column in range(300, 4700, 220):
+            draw.rectangle((column, row, column + 30 + (row * column) % 170, row + 36), fill=(20, 20, 20))
+    buffer = io.BytesIO()
+    page.save(buffer, format="PNG")
+    files["png_40_megapixels_page"] = buffer.getvalue()
     base = Image.linear_gradient("L").resize((8000, 5000))
     grain = Image.effect_noise((8000, 5000), 3)
-    noise = Image.merge("RGB", (ImageChops.add(base, grain, 2), base, grain))
-    for kind, name in (("PNG", "png_40_megapixels"), ("JPEG", "jpeg_40_megapixels")):
-        buffer = io.BytesIO()
-        noise.save(buffer, format=kind, **({"quality": 85} if kind == "JPEG" else {}))
-        files[name] = buffer.getvalue()
+    buffer = io.BytesIO()
+    Image.merge("RGB", (ImageChops.add(base, grain, 2), base, grain)).save(buffer, format="JPEG", quality=85)
+    files["jpeg_40_megapixels_photo"] = buffer.getvalue()
     a4 = Image.new("RGB", (2480, 3508), (250, 250, 250))
     buffer = io.BytesIO()
     a4.save(buffer, format="JPEG", quality=85)
@@ -86,7 +91,7 @@ def main() -> None:
             slowest = max(slowest, time.perf_counter() - started)
         kinds[outcome] += 1
         print(f"{name}: {slowest * 1000:.0f} ms ({outcome}, {len(data) / 1024 / 1024:.2f} MB)")
-        if not name.endswith(("megapixels", "scan")) and slowest > worst[1]:
+        if not name.endswith(("_page", "_photo", "_scan")) and slowest > worst[1]:
             worst = (name, slowest)
     for kind, count in sorted(kinds.items()):
         print(f"files_{kind}: {count} files")
