@@ -26,6 +26,7 @@ own message from the phrase book.
 import dataclasses
 import io
 import re
+import threading
 import time
 
 from django.conf import settings
@@ -209,7 +210,7 @@ def clean_image(data: bytes, content_type: str) -> bytes:
             "image_too_many_pixels",
         )
     try:
-        image.load()  # ImageFile.LOAD_TRUNCATED_IMAGES stays False: a truncated image raises here
+        _load_whole(image)
         if content_type == PNG:
             return _png_without_extras(data)
         ImageOps.exif_transpose(image, in_place=True)
@@ -226,6 +227,24 @@ def clean_image(data: bytes, content_type: str) -> bytes:
     except Exception as exc:
         raise _refuse(phrases.UPLOAD_IMAGE_DAMAGED, "image_damaged") from exc
     return out.getvalue()
+
+
+_TRUNCATION_SWITCH = threading.Lock()
+
+
+def _load_whole(image) -> None:
+    """Decode every pixel, or raise if the file ends early. WeasyPrint sets Pillow's process-wide
+    ImageFile.LOAD_TRUNCATED_IMAGES to True when imported (weasyprint/images.py), after which Pillow
+    pads a truncated image with grey instead of raising; it is switched off for this one load."""
+    from PIL import ImageFile
+
+    with _TRUNCATION_SWITCH:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            image.load()
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
 
 
 # The chunks of a PNG that describe its pixels; text (tEXt, zTXt, iTXt), EXIF (eXIf), time and

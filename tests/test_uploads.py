@@ -571,12 +571,20 @@ def test_image_at_pixel_limit_accepted(apply_window, applicant, application, cli
     ],
     ids=["truncated-jpeg", "truncated-png", "fake-png", "fake-jpeg"],
 )
-def test_damaged_image_refused(apply_window, applicant, application, client_for, storage_root, name, data):
+@pytest.mark.parametrize("weasyprint_imported", [False, True])
+def test_damaged_image_refused(
+    apply_window, applicant, application, client_for, storage_root, monkeypatch, name, data, weasyprint_imported
+):
+    from PIL import ImageFile
+
+    # Importing WeasyPrint (for any PDF) turns Pillow's truncated-image padding on for the whole process.
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", weasyprint_imported)
     response = upload(client_for(applicant), application, (name, data))
 
     assert messages_of(response) == [f"{name}：图片已损坏或不完整（可能没有传输完），无法完整读取。请重新扫描或拍照后上传。"]
     assert attachments_of(application) == []
     assert stored_files(storage_root) == []
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is weasyprint_imported  # WeasyPrint's setting is left as it was
 
 
 def stored_image(application: Application) -> tuple[bytes, Image.Image]:
