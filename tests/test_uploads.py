@@ -402,6 +402,38 @@ def raw_pdf(*, catalog: bytes = b"", page: bytes = b"", objects: tuple[bytes, ..
     return bytes(out)
 
 
+def object_stream_pdf(action: bytes) -> bytes:
+    """A PDF 1.5 whose dictionaries all sit in one compressed object stream (as Word and most
+    writers since 2003 save them), indexed by a cross-reference stream; object 4 is `action`."""
+    inner = [
+        b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+        action,
+    ]
+    offsets, body = [], b""
+    for item in inner:
+        offsets.append(len(body))
+        body += item + b"\n"
+    header = b" ".join(b"%d %d" % (number, offset) for number, offset in enumerate(offsets, start=1)) + b"\n"
+    packed = zlib.compress(header + body)
+    out = bytearray(b"%PDF-1.5\n")
+    stream_at = len(out)
+    out += b"5 0 obj\n<< /Type /ObjStm /N 4 /First %d /Filter /FlateDecode /Length %d >>\nstream\n" % (
+        len(header),
+        len(packed),
+    )
+    out += packed + b"\nendstream\nendobj\n"
+    xref_at = len(out)
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    rows += [struct.pack(">BIH", 2, 5, index) for index in range(4)]
+    rows += [struct.pack(">BIH", 1, stream_at, 0), struct.pack(">BIH", 1, xref_at, 0)]
+    table = b"".join(rows)
+    out += b"6 0 obj\n<< /Type /XRef /Size 7 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(table)
+    out += table + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at
+    return bytes(out)
+
+
 def written_pdf(change) -> bytes:
     """A PDF made with pypdf's writer, changed by `change(writer)` first."""
     from pypdf import PdfWriter
@@ -424,6 +456,8 @@ HOSTILE_PDFS = {
         raw_pdf(catalog=b"/Names << /JavaScript << /Names [(a) 4 0 R] >> >>", objects=(b"<< /JS (app.alert(1)) >>",)),
         "UPLOAD_PDF_SCRIPT",
     ),
+    "javascript-in-object-stream": (object_stream_pdf(b"<< /S /JavaScript /JS (app.alert(1)) >>"), "UPLOAD_PDF_SCRIPT"),
+    "launch-in-object-stream": (object_stream_pdf(b"<< /S /Launch /F (cmd.exe) >>"), "UPLOAD_PDF_LAUNCH"),
     "page-additional-actions": (raw_pdf(page=b"/AA << /O << /S /GoTo /D [3 0 R /Fit] >> >>"), "UPLOAD_PDF_SCRIPT"),
     "link-annotation-javascript": (
         raw_pdf(
@@ -502,6 +536,14 @@ def test_pdf_with_plain_link_and_compressed_content_accepted(apply_window, appli
     assert time.monotonic() - started < 2
     assert messages_of(response) == ["已上传：scan.pdf"]
     assert [row[2] for row in attachments_of(application)] == [len(data)]
+
+
+def test_pdf_with_object_stream_and_goto_accepted(apply_window, applicant, application, client_for):
+    data = object_stream_pdf(b"<< /S /GoTo /D [3 0 R /Fit] >>")
+
+    response = upload(client_for(applicant), application, ("word.pdf", data))
+
+    assert messages_of(response) == ["已上传：word.pdf"]
 
 
 def test_pdf_stored_up_to_its_end(apply_window, applicant, application, client_for):
@@ -752,4 +794,17 @@ def test_delete_question_once_in_review_says_frozen(applicant, application, scan
 
     assert response.redirect_chain == [(f"/apply/{application.key}/", 302)]
     assert messages_of(response) == [phrases.ATTACHMENTS_FROZEN]
+    assert [row[0] for row in attachments_of(application)] == ["盖章扫描件.pdf"]
+
+
+def test_delete_question_after_deadline_says_closed(applicant, application, scan, client_for):
+    with time_machine.travel(shanghai(2020, 9, 21, 0, 0, 0), tick=False):
+        response = client_for(applicant).get(f"/apply/{application.key}/attachments/{scan.pk}/delete/", follow=True)
+        shown = messages_of(response)
+
+    assert response.redirect_chain == [(f"/apply/{application.key}/", 302)]
+    assert shown == [
+        "申报已于2020年09月20日 23:59:59截止，系统不再接受此项操作。"
+        "如需延期，请联系所属初审单位或市妇联宣发部。"
+    ]
     assert [row[0] for row in attachments_of(application)] == ["盖章扫描件.pdf"]
