@@ -15,6 +15,7 @@ import io
 import os
 import sys
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,7 +34,7 @@ def main() -> None:
 
     from applications.uploads import check_upload
     from tests.factories import pdf_bytes
-    from tests.test_uploads import HOSTILE_PDFS, png_header, raw_pdf
+    from tests.test_uploads import HOSTILE_PDFS, object_stream_pdf, png_header, raw_pdf
 
     ten_mb = 10 * 1024 * 1024 - 4096
     pdf = pdf_bytes()
@@ -53,6 +54,8 @@ def main() -> None:
     files["pdf_5000_objects_wrong_offsets_10mb"] = fixed.replace(
         b"startxref\n%d" % objects.index(b"xref\n0 "), b"startxref\n%d" % len(head)
     )
+    # An object stream that inflates to 1 GB (pypdf stops at 75 MB).
+    files["pdf_object_stream_bomb_1gb"] = object_stream_pdf(b"null", packed=zlib.compress(b"\0" * 1_000_000_000, 9))
     files["png_400_megapixels_header"] = png_header(20_000, 20_000)
     # The largest images allowed (40 MP; a PNG under the 10 MB limit is a page-like image, mostly
     # white): decoding, and for JPEG re-encoding, is the cost.

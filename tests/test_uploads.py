@@ -402,9 +402,10 @@ def raw_pdf(*, catalog: bytes = b"", page: bytes = b"", objects: tuple[bytes, ..
     return bytes(out)
 
 
-def object_stream_pdf(action: bytes) -> bytes:
+def object_stream_pdf(action: bytes, packed: bytes | None = None) -> bytes:
     """A PDF 1.5 whose dictionaries all sit in one compressed object stream (as Word and most
-    writers since 2003 save them), indexed by a cross-reference stream; object 4 is `action`."""
+    writers since 2003 save them), indexed by a cross-reference stream; object 4 is `action`.
+    `packed` replaces the stream's compressed data (a bomb, say)."""
     inner = [
         b"<< /Type /Catalog /Pages 2 0 R /OpenAction 4 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -416,7 +417,7 @@ def object_stream_pdf(action: bytes) -> bytes:
         offsets.append(len(body))
         body += item + b"\n"
     header = b" ".join(b"%d %d" % (number, offset) for number, offset in enumerate(offsets, start=1)) + b"\n"
-    packed = zlib.compress(header + body)
+    packed = packed or zlib.compress(header + body)
     out = bytearray(b"%PDF-1.5\n")
     stream_at = len(out)
     out += b"5 0 obj\n<< /Type /ObjStm /N 4 /First %d /Filter /FlateDecode /Length %d >>\nstream\n" % (
@@ -458,6 +459,10 @@ HOSTILE_PDFS = {
     ),
     "javascript-in-object-stream": (object_stream_pdf(b"<< /S /JavaScript /JS (app.alert(1)) >>"), "UPLOAD_PDF_SCRIPT"),
     "launch-in-object-stream": (object_stream_pdf(b"<< /S /Launch /F (cmd.exe) >>"), "UPLOAD_PDF_LAUNCH"),
+    "object-stream-bomb": (
+        object_stream_pdf(b"null", packed=zlib.compress(b"\0" * 80_000_000, 9)),  # pypdf stops at 75 MB
+        "UPLOAD_PDF_UNREADABLE",
+    ),
     "page-additional-actions": (raw_pdf(page=b"/AA << /O << /S /GoTo /D [3 0 R /Fit] >> >>"), "UPLOAD_PDF_SCRIPT"),
     "link-annotation-javascript": (
         raw_pdf(
