@@ -74,9 +74,12 @@ def size_text(n: int, *, round_up: bool = False) -> str:
     return f"{whole} {name}" if fraction == 0 else f"{whole}.{fraction} {name}"
 
 
-def pixels_text(n: int) -> str:
-    """A pixel count in 万像素, floored (the limit reads as set, a refused count never rounds down to it)."""
-    return f"{n // 10_000}万像素"
+def pixels_text(n: int, *, round_up: bool = False) -> str:
+    """A pixel count in 万像素 (in 像素 below ten thousand); a refused count is rounded up so that it
+    never reads as the limit."""
+    if n < 10_000:
+        return f"{n}像素"
+    return f"{-(-n // 10_000) if round_up else n // 10_000}万像素"
 
 
 def stored_name(name: str, content_type: str) -> str:
@@ -205,7 +208,7 @@ def clean_image(data: bytes, content_type: str) -> bytes:
     if width * height > limit:
         raise _refuse(
             phrases.UPLOAD_IMAGE_TOO_MANY_PIXELS.format(
-                width=width, height=height, pixels=pixels_text(width * height), limit=pixels_text(limit)
+                width=width, height=height, pixels=pixels_text(width * height, round_up=True), limit=pixels_text(limit)
             ),
             "image_too_many_pixels",
         )
@@ -220,7 +223,7 @@ def clean_image(data: bytes, content_type: str) -> bytes:
     except (Image.DecompressionBombError, MemoryError) as exc:
         raise _refuse(
             phrases.UPLOAD_IMAGE_TOO_MANY_PIXELS.format(
-                width=width, height=height, pixels=pixels_text(width * height), limit=pixels_text(limit)
+                width=width, height=height, pixels=pixels_text(width * height, round_up=True), limit=pixels_text(limit)
             ),
             "image_too_many_pixels",
         ) from exc

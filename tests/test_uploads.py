@@ -581,7 +581,7 @@ def png_header(width: int, height: int) -> bytes:
     [
         (20_000, 20_000, "图片尺寸过大：20000×20000，约40000万像素，超过上限4000万像素。"),
         (12_000, 12_000, "图片尺寸过大：12000×12000，约14400万像素，超过上限4000万像素。"),
-        (8_000, 5_001, "图片尺寸过大：8000×5001，约4000万像素，超过上限4000万像素。"),
+        (8_000, 5_001, "图片尺寸过大：8000×5001，约4001万像素，超过上限4000万像素。"),
     ],
     ids=["400-megapixels", "144-megapixels", "one-row-over"],
 )
@@ -603,7 +603,7 @@ def test_image_at_pixel_limit_accepted(apply_window, applicant, application, cli
     response = upload(client_for(applicant), application, ("7x7.png", image_bytes("PNG", (7, 7))))
 
     assert messages_of(response) == [
-        "7x7.png：图片尺寸过大：7×7，约0万像素，超过上限0万像素。请把扫描分辨率设为 300 dpi 左右，或缩小图片后上传。"
+        "7x7.png：图片尺寸过大：7×7，约49像素，超过上限48像素。请把扫描分辨率设为 300 dpi 左右，或缩小图片后上传。"
     ]
     assert [row[0] for row in attachments_of(application)] == ["8x6.png"]
 
