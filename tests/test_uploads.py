@@ -480,6 +480,8 @@ HOSTILE_PDFS = {
     ),
     "xfa-form": (raw_pdf(catalog=b"/AcroForm << /Fields [] /XFA 4 0 R >>", objects=(b"(<xdp/>)",)), "UPLOAD_PDF_SCRIPT"),
     "launch": (raw_pdf(catalog=b"/OpenAction << /S /Launch /F (cmd.exe) >>"), "UPLOAD_PDF_LAUNCH"),
+    "launch-name-escaped": (raw_pdf(catalog=b"/OpenAction << /S /#4Caunch /F (cmd.exe) >>"), "UPLOAD_PDF_LAUNCH"),
+    "javascript-name-escaped": (raw_pdf(catalog=b"/OpenAction << /S /Java#53cript /J#53 (x) >>"), "UPLOAD_PDF_SCRIPT"),
     "submit-form": (
         raw_pdf(page=b"/Annots [<< /Subtype /Link /Rect [0 0 9 9] /A << /S /SubmitForm /F (http://x) >> >>]"),
         "UPLOAD_PDF_LAUNCH",
