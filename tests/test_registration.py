@@ -128,18 +128,68 @@ def test_register_bad_phone_refused_keeps_input(client, body_a, form):
     assert selected_parent(page) == [str(body_a.pk)]
 
 
-@pytest.mark.parametrize(
-    ("password", "errors"),
-    [
-        ("lzgw2021a", ["密码太短：至少需要10个字符。"]),
-        ("liuzhoujinguo", ["密码必须同时包含字母和数字。"]),
-        ("password123", ["这个密码太常见了。"]),
-    ],
-    ids=["too short", "letters only", "common"],
+# --- passwords (等保2.0 practice) ---
+
+SHORT = "您的密码太短：至少需要10个字符，当前为{}个。"
+CLASSES = "您的密码须包含大写字母、小写字母、数字、符号这四类中的至少3类，当前只有{}类。"
+COMMON = "您的密码太常见，或只是在常见的词（如 password、admin、liuzhou）前后加上数字或符号，很容易被猜中。"
+PATTERN = (
+    "您的密码主要由键盘上相邻的键、顺序的字母或数字、重复的字符组成（如 qwerty、123456、aaaa），很容易被猜中。"
 )
-def test_register_weak_password_refused_keeps_input(client, body_a, form, password, errors):
+SIMILAR = "您的密码与您的{}太相近，别人容易猜中。"
+DEMO = "这是演示系统公开的密码，任何人都知道，不能用作您的密码。"
+MISMATCH = "您两次输入的密码不一致。"
+RULES = [
+    "至少10个字符（最多128个）",
+    "包含大写字母、小写字母、数字、符号这四类中的至少3类（空格不算）",
+    "不是常见密码，也不只是在常见的词、地名前后加上年份或数字",
+    "不主要由键盘相邻键、顺序字符或重复字符组成",
+    "不与您的登录用户名、单位名称、联系人、电话或邮箱相近",
+]
+
+# The issue's 25 weak passwords (those it names first), each with the refusals it must get, in the
+# order of AUTH_PASSWORD_VALIDATORS. The form's unit is 柳州市工人医院儿科, user gongren_erke,
+# e-mail erke@gongren.example, phone 0772-2850377.
+WEAK_PASSWORDS = [
+    ("Passw0rd12", [COMMON]),
+    ("admin12345", [CLASSES.format(2), COMMON]),
+    ("liuzhou2026", [CLASSES.format(2), COMMON]),
+    ("1111111111a", [CLASSES.format(2), PATTERN]),
+    (" " * 10, [CLASSES.format(0), PATTERN]),
+    ("1a", [SHORT.format(2), CLASSES.format(2)]),
+    ("Gangwei-Demo-2026", [DEMO]),
+    ("gangwei-demo-2027", [DEMO]),
+    ("password123", [CLASSES.format(2), COMMON]),
+    ("P@ssw0rd2026", [COMMON]),
+    ("Welcome2026!", [COMMON]),
+    ("Admin@123456", [COMMON]),
+    ("Liuzhou@2026", [COMMON]),
+    ("Jinguo#2021", [COMMON]),
+    ("Qwer1234!@#$", [COMMON, PATTERN]),
+    ("1qaz2wsx3edc", [CLASSES.format(2), COMMON, PATTERN]),
+    ("Abcd1234abcd", [PATTERN]),
+    ("Aa1!Aa1!Aa1!", [PATTERN]),
+    ("12345678901", [CLASSES.format(1), COMMON, PATTERN]),
+    ("Zxcvbnm,./12", [COMMON, PATTERN]),
+    ("Lz2021", [SHORT.format(6)]),
+    ("gongren_erke2026", [SIMILAR.format("登录用户名")]),
+    ("Erke@Gongren.example", [SIMILAR.format("电子邮箱")]),
+    ("Tel07722850377", [SIMILAR.format("联系电话")]),
+    ("柳州市工人医院儿科Ab1", [SIMILAR.format("单位名称")]),
+]
+GOOD_PASSWORDS = ["Erke-Huli-2021", "Hong#Shui8Qiao", "mianhua-Tang-47!", "柳江Qiao-2019x", "3Jie-Lu-Yuan#Chun"]
+
+
+def test_weak_password_list_is_the_issues_25():
+    assert len(WEAK_PASSWORDS) == 25
+    named = {"Passw0rd12", "admin12345", "liuzhou2026", "1111111111a", " " * 10, "1a", "Gangwei-Demo-2026"}
+    assert named <= {password for password, _ in WEAK_PASSWORDS}
+
+
+@pytest.mark.parametrize(("password", "errors"), WEAK_PASSWORDS, ids=[repr(p) for p, _ in WEAK_PASSWORDS])
+def test_register_weak_password_refused_on_password_field(client, body_a, form, password, errors):
     page = _refused(client, {**form, "password1": password, "password2": password})
-    assert field(page, "password2")["errors"] == errors
+    assert (field(page, "password1")["errors"], field(page, "password2")["errors"]) == (errors, [])
     assert typed_values(page) == {
         "unit_name": "柳州市工人医院儿科",
         "credit_code": VALID_CODE,
@@ -149,6 +199,35 @@ def test_register_weak_password_refused_keeps_input(client, body_a, form, passwo
         "username": "gongren_erke",
     }
     assert selected_parent(page) == [str(body_a.pk)]
+
+
+@pytest.mark.parametrize("password", GOOD_PASSWORDS)
+def test_register_good_password_accepted(client, form, password):
+    response = client.post(REGISTER, {**form, "password1": password, "password2": password})
+    assert (response.status_code, response.url) == (302, "/apply/")
+    assert User.objects.get(username="gongren_erke").check_password(password) is True
+
+
+def test_register_mismatch_refused_on_confirmation(client, form):
+    page = _refused(client, {**form, "password2": "Erke-Huli-2022"})
+    assert (field(page, "password1")["errors"], field(page, "password2")["errors"]) == ([], [MISMATCH])
+
+
+def rules_shown(page: str, name: str) -> list[str]:
+    """The rules listed in the help text of the password field `name`."""
+    help_text = re.search(rf'<div id="id_{name}_helptext"[^>]*>(.*?)</div>', page, flags=re.S).group(1)
+    return [html.unescape(rule) for rule in re.findall(r"<li>(.*?)</li>", help_text)]
+
+
+def test_register_shows_password_rules_before_typing(client, db):
+    page = client.get(REGISTER).content.decode()
+    assert rules_shown(page, "password1") == RULES
+    assert re.findall(r'<input [^>]*aria-describedby="id_password1_helptext"', page) != []
+
+
+def test_register_opens_at_its_first_field(client, db):
+    page = client.get(REGISTER).content.decode()
+    assert re.findall(r'<(?:input|select|textarea) [^>]*name="(\w+)"[^>]*\bautofocus\b', page) == ["unit_name"]
 
 
 def test_register_duplicate_credit_code_refused(client, body_a, form):
@@ -214,12 +293,47 @@ def test_password_change_weak_password_refused(client, applicant):
     client.force_login(applicant)
     response = client.post(
         "/accounts/password_change/",
-        {"old_password": "Gangwei-2021-test", "new_password1": "abcdefghijkl", "new_password2": "abcdefghijkl"},
+        {"old_password": "Gangwei-2021-test", "new_password1": "liuzhoujinguo", "new_password2": "liuzhoujinguo"},
     )
     assert response.status_code == 200
-    assert field(response.content.decode(), "new_password2")["errors"] == ["密码必须同时包含字母和数字。"]
+    page = response.content.decode()
+    assert (field(page, "new_password1")["errors"], field(page, "new_password2")["errors"]) == (
+        [CLASSES.format(1)],
+        [],
+    )
     applicant.refresh_from_db()
     assert applicant.check_password("Gangwei-2021-test") is True
+
+
+@pytest.mark.parametrize(
+    ("password", "errors"),
+    [
+        ("applicant-2021X", [SIMILAR.format("登录用户名")]),
+        ("柳州市第一测试医院Ab1", [SIMILAR.format("单位名称")]),
+        ("Gangwei-Demo-2026", [DEMO]),
+    ],
+)
+def test_password_change_compares_with_user_and_unit(client, applicant, password, errors):
+    client.force_login(applicant)
+    page = client.post(
+        "/accounts/password_change/",
+        {"old_password": "Gangwei-2021-test", "new_password1": password, "new_password2": password},
+    ).content.decode()
+    assert field(page, "new_password1")["errors"] == errors
+
+
+def test_password_change_wrong_old_password_says_so(client, applicant):
+    client.force_login(applicant)
+    page = client.post(
+        "/accounts/password_change/",
+        {"old_password": "wrong", "new_password1": "Xinmima-2021-ok", "new_password2": "Xinmima-2021-ok"},
+    ).content.decode()
+    assert field(page, "old_password")["errors"] == ["您输入的原密码不正确，请重新输入。"]
+
+
+def test_password_change_shows_rules(client, applicant):
+    client.force_login(applicant)
+    assert rules_shown(client.get("/accounts/password_change/").content.decode(), "new_password1") == RULES
 
 
 def test_password_change_anonymous_redirected_to_login(client, db):
