@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import UserCreationForm
@@ -72,7 +73,7 @@ class AdminPasswordChangeForm(PasswordRulesMixin, auth_forms.AdminPasswordChange
     pass
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class TriesLeftMixin:
     """A failed login says how many tries are left before django-axes locks this username out on
     this computer (AXES_LOCKOUT_PARAMETERS: username and client IP).
 
@@ -95,6 +96,14 @@ class LoginForm(auth_forms.AuthenticationForm):
         return ValidationError(
             phrases.LOGIN_TRIES_LEFT.format(left=left, cooloff=_duration(cooloff)), code="invalid_login"
         )
+
+
+class LoginForm(TriesLeftMixin, auth_forms.AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(TriesLeftMixin, AdminAuthenticationForm):
+    pass
 
 
 def _duration(delta: dt.timedelta) -> str:

@@ -7,6 +7,7 @@ from gangwei import forms, views
 admin.site.site_header = "柳州市巾帼文明岗 管理后台"
 admin.site.site_title = "巾帼文明岗管理"
 admin.site.index_title = "管理"
+admin.site.login_form = forms.AdminLoginForm  # says how many tries are left, like the site's login
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -47,23 +47,24 @@ def register(request: HttpRequest) -> HttpResponse:
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         unit = user.organisation
-        messages.success(request, phrases.REGISTERED.format(unit=unit.name) + _apply_window_note(unit))
+        level, note = _apply_window_note(unit)
+        messages.add_message(request, level, phrases.REGISTERED.format(unit=unit.name) + note)
         return redirect(reverse("applications:list"))
     return render(request, "registration/register.html", {"form": form})
 
 
-def _apply_window_note(unit: Organisation) -> str:
+def _apply_window_note(unit: Organisation) -> tuple[int, str]:
     """What a unit that has just registered can do now: the APPLY window of the current campaign,
     with the extensions of its 初审 body (a new unit has none of its own)."""
     campaign = current_campaign()
     if campaign is None:
-        return phrases.REGISTERED_NO_CAMPAIGN
+        return messages.INFO, phrases.REGISTERED_NO_CAMPAIGN
     closes_at = stage_closes_at(campaign, Stage.APPLY, unit)
     if timezone.now() < campaign.opens_at:
-        return phrases.REGISTERED_APPLY_NOT_YET.format(year=campaign.year, opens=_datetime_text(campaign.opens_at))
+        return messages.INFO, phrases.REGISTERED_APPLY_NOT_YET.format(year=campaign.year, opens=_datetime_text(campaign.opens_at))
     if within(campaign.opens_at, closes_at):
-        return phrases.REGISTERED_APPLY_OPEN.format(closes=_datetime_text(closes_at))
-    return phrases.REGISTERED_APPLY_CLOSED.format(
+        return messages.SUCCESS, phrases.REGISTERED_APPLY_OPEN.format(closes=_datetime_text(closes_at))
+    return messages.WARNING, phrases.REGISTERED_APPLY_CLOSED.format(
         year=campaign.year, closes=_datetime_text(closes_at), body=unit.parent.label
     )
 
