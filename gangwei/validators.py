@@ -109,9 +109,14 @@ _EDGE_NOISE = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 _SEPARATORS = re.compile(r"[\s\-_.·]+")
 
 
+# The pattern checks look at no more than this many characters: a longer password is refused for
+# its length anyway, and a pasted megabyte must not cost quadratic time.
+_ANALYSED = 256
+
+
 def _core(password: str) -> str:
     """The word a weak password is built on: lower case, digits and symbols at both ends dropped."""
-    return _EDGE_NOISE.sub("", password.strip().lower())
+    return _EDGE_NOISE.sub("", password[:_ANALYSED].strip().lower())
 
 
 def _character_classes(password: str) -> int:
@@ -129,7 +134,7 @@ def _character_classes(password: str) -> int:
 
 def _predictable_share(password: str) -> tuple[int, int]:
     """(characters inside runs of 3 or more neighbours or repeats, the password's length)."""
-    text = password.lower()
+    text = password[:_ANALYSED].lower()
     n = len(text)
     marked = [False] * n
     start = 0
@@ -271,7 +276,7 @@ class UserAttributeSimilarityValidator(password_validation.UserAttributeSimilari
     def validate(self, password: str, user=None) -> None:
         if user is None:
             return
-        text = password.lower()
+        text = password[:_ANALYSED].lower()
         for attribute, label in self.ATTRIBUTES:
             value = self._value(user, attribute).strip().lower()
             if not value:
