@@ -452,6 +452,16 @@ def test_admin_user_creation_applies_the_password_rules(client, superuser, unit,
         assert User.objects.get(username="new_clerk").check_password(password) is True
 
 
+def test_admin_user_creation_without_password_skips_the_rules(client, superuser, unit):
+    client.force_login(superuser)
+    response = client.post(
+        "/admin/gangwei/user/add/",
+        {"username": "no_login", "usable_password": "false", "organisation": str(unit.pk), "email": "n@example.org"},
+    )
+    assert response.status_code == 302
+    assert User.objects.get(username="no_login").has_usable_password() is False
+
+
 def test_admin_password_change_applies_the_password_rules(client, superuser, applicant):
     client.force_login(superuser)
     url = f"/admin/gangwei/user/{applicant.pk}/password/"
