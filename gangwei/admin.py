@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from gangwei.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from gangwei.models import Campaign, DeadlineExtension, Organisation, User
 from gangwei.services import campaign_copy_to_next_year
 
@@ -52,6 +53,8 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class GangweiUserAdmin(UserAdmin):
+    add_form = AdminUserCreationForm  # the site's password rules, refusals on the password field
+    change_password_form = AdminPasswordChangeForm
     list_display = ["username", "first_name", "email", "organisation", "is_active", "is_staff"]
     list_filter = ["is_active", "is_staff", "organisation__kind"]
     search_fields = ["username", "first_name", "email", "organisation__name"]

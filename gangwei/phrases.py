@@ -4,6 +4,45 @@
 
 # -- Accounts: passwords, login, lockout -------------------------------------------------------
 
+# Password rules (gangwei/validators.py): each validator's message, and its line in the rules shown
+# beside the password field before anything is typed.
+PASSWORD_TOO_SHORT = "您的密码太短：至少需要{min_length}个字符，当前为{length}个。"
+PASSWORD_TOO_LONG = "您的密码太长：最多{max_length}个字符。"
+PASSWORD_LENGTH_RULE = "至少{min_length}个字符（最多{max_length}个）"
+PASSWORD_TOO_FEW_CLASSES = (
+    "您的密码须包含大写字母、小写字母、数字、符号这四类中的至少{required}类，当前只有{found}类。"
+)
+PASSWORD_CLASSES_RULE = "包含大写字母、小写字母、数字、符号这四类中的至少{required}类（空格不算）"
+PASSWORD_COMMON = (
+    "您的密码太常见，或只是在常见的词（如 password、admin、liuzhou）前后加上数字或符号，很容易被猜中。"
+)
+PASSWORD_COMMON_RULE = "不是常见密码，也不只是在常见的词、地名前后加上年份或数字"
+PASSWORD_PATTERN = (
+    "您的密码主要由键盘上相邻的键、顺序的字母或数字、重复的字符组成（如 qwerty、123456、aaaa），"
+    "很容易被猜中。"
+)
+PASSWORD_PATTERN_RULE = "不主要由键盘相邻键、顺序字符或重复字符组成"
+PASSWORD_SIMILAR = "您的密码与您的{attribute}太相近，别人容易猜中。"
+PASSWORD_SIMILAR_RULE = "不与您的登录用户名、单位名称、联系人、电话或邮箱相近"
+PASSWORD_DEMO = "这是演示系统公开的密码，任何人都知道，不能用作您的密码。"
+PASSWORD_MISMATCH = "您两次输入的密码不一致。"
+PASSWORD_OLD_INCORRECT = "您输入的原密码不正确，请重新输入。"
+PASSWORD_RULES_INTRO = "密码要求："
+
+# Login: a failed try says how many remain before the lockout (gangwei/forms.py LoginForm). The
+# same words whether or not the username exists.
+LOGIN_FAILED = "用户名或密码不正确。"
+LOGIN_TRIES_LEFT = "用户名或密码不正确。再失败 {left} 次，该账号将在本机锁定{cooloff}。"
+
+# Registration: what the new unit can do next.
+REGISTERED = "注册成功，欢迎 {unit}。"
+REGISTERED_APPLY_OPEN = "现在可以填写申报表了，申报截止时间为{closes}。"
+REGISTERED_APPLY_NOT_YET = "{year}年度申报将于{opens}开始，届时即可填写申报表。"
+REGISTERED_APPLY_CLOSED = (
+    "{year}年度申报已于{closes}截止，现在不能再新建申报。如需延期，请联系{body}或市妇联宣发部（0772-2850377）。"
+)
+REGISTERED_NO_CAMPAIGN = "本年度申报工作尚未发布，发布后即可填写申报表。"
+
 # -- Admin: deadlines, history -----------------------------------------------------------------
 
 # -- Dates and stages --------------------------------------------------------------------------

@@ -1,7 +1,11 @@
-"""The client's address for the login lockout, behind a known number of reverse proxies."""
+"""Request-level safety: the client's address for the login lockout (behind a known number of
+reverse proxies), and no page of a logged-in user kept by a browser or proxy cache."""
+
+from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -17,3 +21,24 @@ def client_ip(request: HttpRequest) -> str:
     if len(forwarded) < count:
         return remote
     return forwarded[-count]
+
+
+class PrivateNoStoreMiddleware:
+    """Every response to a logged-in user carries `Cache-Control: private, no-store`.
+
+    On a shared office computer the back button after logout must show nothing of the last user's
+    pages, and no proxy may keep them. Directives a view set are kept (the admin's never_cache adds
+    more); a `public` is dropped. Anonymous responses are left alone (the login page has
+    Django's never_cache anyway; static files are answered by WhiteNoise before this runs).
+    Placed after AuthenticationMiddleware, which gives the request its user.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

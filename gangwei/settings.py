@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gangwei.security.PrivateNoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -133,15 +134,15 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 
+# 等保2.0 practice; the messages appear in this order. gangwei.forms.PasswordRulesMixin applies them
+# to every form that sets a password and shows their rules beside the field.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "gangwei.validators.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 10},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "gangwei.validators.CharacterClassPasswordValidator"},
+    {"NAME": "gangwei.validators.MinimumLengthValidator", "OPTIONS": {"min_length": 10, "max_length": 128}},
+    {"NAME": "gangwei.validators.CharacterClassPasswordValidator", "OPTIONS": {"required": 3}},
+    {"NAME": "gangwei.validators.CommonPasswordValidator"},
+    {"NAME": "gangwei.validators.PatternPasswordValidator"},
+    {"NAME": "gangwei.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "gangwei.validators.DemoPasswordValidator"},
 ]
 
 LOGIN_URL = "login"

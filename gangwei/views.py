@@ -1,11 +1,17 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 
-from gangwei.forms import RegistrationForm
+from gangwei import phrases
+from gangwei.deadlines import current_campaign, stage_closes_at, within
+from gangwei.forms import RegistrationForm, SetPasswordForm
+from gangwei.models import Organisation, Stage
 from gangwei.roles import Role, role_of
 from gangwei.services import unit_register
 
@@ -40,13 +46,39 @@ def register(request: HttpRequest) -> HttpResponse:
             password=data["password1"],
         )
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"注册成功，欢迎 {user.organisation.name}。现在可以填写申报表了。")
+        unit = user.organisation
+        level, note = _apply_window_note(unit)
+        messages.add_message(request, level, phrases.REGISTERED.format(unit=unit.name) + note)
         return redirect(reverse("applications:list"))
     return render(request, "registration/register.html", {"form": form})
 
 
+def _apply_window_note(unit: Organisation) -> tuple[int, str]:
+    """What a unit that has just registered can do now: the APPLY window of the current campaign,
+    with the extensions of its 初审 body (a new unit has none of its own)."""
+    campaign = current_campaign()
+    if campaign is None:
+        return messages.INFO, phrases.REGISTERED_NO_CAMPAIGN
+    closes_at = stage_closes_at(campaign, Stage.APPLY, unit)
+    if timezone.now() < campaign.opens_at:
+        return messages.INFO, phrases.REGISTERED_APPLY_NOT_YET.format(year=campaign.year, opens=_datetime_text(campaign.opens_at))
+    if within(campaign.opens_at, closes_at):
+        return messages.SUCCESS, phrases.REGISTERED_APPLY_OPEN.format(closes=_datetime_text(closes_at))
+    return messages.WARNING, phrases.REGISTERED_APPLY_CLOSED.format(
+        year=campaign.year, closes=_datetime_text(closes_at), body=unit.parent.label
+    )
+
+
+def _datetime_text(value: dt.datetime) -> str:
+    """2020年9月20日 23:59:59 in Asia/Shanghai. Stand-in for the shared date function (gangwei.dates)."""
+    local = timezone.localtime(value)
+    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}"
+
+
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     """Setting a new password through the e-mailed link also lifts a login lockout (django-axes)."""
+
+    form_class = SetPasswordForm
 
     def form_valid(self, form):
         from axes.utils import reset

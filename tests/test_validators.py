@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from gangwei.models import User
-from gangwei.validators import normalise_phone, validate_credit_code, validate_phone
+from gangwei.models import Organisation, User
+from gangwei.validators import DEMO_PASSWORD, normalise_phone, validate_credit_code, validate_phone
 
 # --- an implementation of GB 32100-2015 written from the standard, independent of the app's ---
 
@@ -125,6 +125,11 @@ def test_validate_phone_refused(value):
 
 # --- the password policy (settings.AUTH_PASSWORD_VALIDATORS) ---
 
+COMMON = "您的密码太常见，或只是在常见的词（如 password、admin、liuzhou）前后加上数字或符号，很容易被猜中。"
+PATTERN = (
+    "您的密码主要由键盘上相邻的键、顺序的字母或数字、重复的字符组成（如 qwerty、123456、aaaa），很容易被猜中。"
+)
+
 
 def password_messages(password: str, user: User | None = None) -> list[str]:
     with pytest.raises(ValidationError) as excinfo:
@@ -136,27 +141,72 @@ def test_validate_password_strong_accepted():
     assert validate_password("Gangwei-2021-test") is None
 
 
-def test_validate_password_ten_characters_accepted():
-    assert validate_password("lzgw2021ab") is None
+def test_validate_password_ten_characters_three_classes_accepted():
+    assert validate_password("Lzgw2021ab") is None
 
 
 def test_validate_password_nine_characters_refused():
-    assert password_messages("lzgw2021a") == ["密码太短：至少需要10个字符。"]
+    assert password_messages("Lzgw2021a") == ["您的密码太短：至少需要10个字符，当前为9个。"]
 
 
-def test_validate_password_letters_only_refused():
-    assert password_messages("liuzhoujinguo") == ["密码必须同时包含字母和数字。"]
+def test_validate_password_longer_than_128_refused():
+    longest = "".join(f"Qiao{i}#" for i in range(30))[:128]
+    assert validate_password(longest) is None
+    assert password_messages(longest + "x") == ["您的密码太长：最多128个字符。"]
 
 
-def test_validate_password_digits_only_refused():
-    assert password_messages("7720285037") == ["密码只包含数字。", "密码必须同时包含字母和数字。"]
+@pytest.mark.parametrize(
+    ("password", "found"),
+    [("lzgw2021ab", 2), ("liuzhoujinguo", 1), ("7720285037", 1), ("巾帼文明岗巾帼文明岗", 1), ("  ab  cd  ef  ", 1)],
+)
+def test_validate_password_too_few_classes_refused(password, found):
+    assert password_messages(password)[0] == f"您的密码须包含大写字母、小写字母、数字、符号这四类中的至少3类，当前只有{found}类。"
 
 
-@pytest.mark.parametrize("password", ["password123", "qwerty12345", "iloveyou12"])
-def test_validate_password_common_refused(password):
-    assert password_messages(password) == ["这个密码太常见了。"]
+def test_validate_password_chinese_counts_as_a_symbol():
+    assert validate_password("巾帼Wenming8gang") is None
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["Password123", "P@ssw0rd!2026", "Iloveyou2026!", "2026#Liuzhou", "Nanning_2026", "Gang.Wei@2026", "Woaini1314!"],
+)
+def test_validate_password_common_word_dressed_up_refused(password):
+    assert password_messages(password) == [COMMON]
+
+
+@pytest.mark.parametrize("password", ["Aa1!Aa1!Aa1!", "1qaz@WSX3edc", "Qaz!1234wsx", "aaaaaaaaaB1!", "9876543210Zz"])
+def test_validate_password_predictable_pattern_refused(password):
+    assert PATTERN in password_messages(password)
+
+
+@pytest.mark.parametrize("password", ["Erke-Huli-2021", "Hong#Shui8Qiao", "Abc-Liu-7319x", "3Jie-Lu-Yuan#Chun"])
+def test_validate_password_with_a_short_run_accepted(password):
+    assert validate_password(password) is None
+
+
+def test_validate_password_like_the_transient_unit_refused():
+    """Registration checks against a unit that is not saved yet."""
+    user = User(username="wxh", email="wxh@example.com")
+    user.organisation = Organisation(name="柳州市工人医院", short_name="工人医院", credit_code="12450202MB0000011X")
+    assert password_messages("工人医院Abc123", user) == ["您的密码与您的单位简称太相近，别人容易猜中。"]
+    assert password_messages("x12450202MB0000011X", user) == ["您的密码与您的统一社会信用代码太相近，别人容易猜中。"]
 
 
 def test_validate_password_like_username_refused():
     user = User(username="weixiaohong", email="wxh@example.com")
-    assert password_messages("weixiaohong1", user) == ["密码跟 用户名 太相似了。"]
+    assert password_messages("Weixiaohong1!", user) == ["您的密码与您的登录用户名太相近，别人容易猜中。"]
+
+
+@pytest.mark.parametrize("password", [DEMO_PASSWORD, "gangwei-demo-2026", "GANGWEI_DEMO_2027!", "Gangwei Demo"])
+def test_validate_password_demo_password_refused(password):
+    assert password_messages(password)[-1] == "这是演示系统公开的密码，任何人都知道，不能用作您的密码。"
+
+
+def test_validate_password_pasted_megabyte_is_quick():
+    import time
+
+    started = time.monotonic()
+    for pasted in ["a" * 1_000_000 + "b", "!" * 1_000_000 + "a", "ab" * 500_000 + "c"]:
+        assert password_messages(pasted)[0] == "您的密码太长：最多128个字符。"
+    assert time.monotonic() - started < 2

@@ -42,9 +42,8 @@ from applications.services import (
 )
 from applications.workflow import Action, transition
 from gangwei.models import Campaign, Organisation, OrgKind, Stage, User
-from gangwei.validators import uscc_check_char
+from gangwei.validators import DEMO_PASSWORD, uscc_check_char
 
-DEMO_PASSWORD = "Gangwei-Demo-2026"
 STAGES = ["apply", "review", "training", "assessment", "naming"]
 STAGE_OPEN = {
     "apply": Stage.APPLY,
@@ -386,6 +385,13 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="删除并重新生成全部演示申报。")
 
     def handle(self, *args, stage: str, reset: bool, **options):
+        # The demo password is public (README) and no form accepts it (DemoPasswordValidator); only
+        # this command sets it, and only on a demo, never on a production database (DEBUG off).
+        if not settings.DEBUG:
+            raise CommandError(
+                "seed_demo 只用于本地演示，会把演示账号的密码设为公开的演示密码，不能在生产环境（DEBUG 关闭）运行。"
+                "本地演示请用 make run，或以 DEBUG=true 运行本命令。"
+            )
         # Seeding sends no mail: the submission receipts would only fill the console.
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             with transaction.atomic():
