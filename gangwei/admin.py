@@ -62,6 +62,12 @@ def admin_object_id(model, raw: str):
         raise Http404 from None
 
 
+def as_typed(value):
+    """A value at the precision a form can express: the admin's time input stops at seconds, so a
+    stored 00:00:00.25 comes back as 00:00:00 without anyone having changed it."""
+    return value.replace(microsecond=0) if isinstance(value, dt.datetime) else value
+
+
 class DeadlineReasonForm(forms.ModelForm):
     """A change of any field in `reason_fields` needs a reason, kept as the history's change reason.
 
@@ -93,7 +99,7 @@ class DeadlineReasonForm(forms.ModelForm):
         return [
             name
             for name in self.reason_fields
-            if name in self.cleaned_data and self.cleaned_data[name] != getattr(self.instance, name)
+            if name in self.cleaned_data and as_typed(self.cleaned_data[name]) != as_typed(getattr(self.instance, name))
         ]
 
     def clean(self):

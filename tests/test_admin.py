@@ -5,6 +5,8 @@ import html
 import re
 
 import pytest
+from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
@@ -501,3 +503,34 @@ def test_admin_history_version_with_bad_id_is_404(admin_client, superuser, campa
 def test_admin_history_of_bad_or_missing_object_is_404(admin_client, campaign, model, object_id):
     assert admin_client.get(f"/admin/gangwei/{model}/{object_id}/history/").status_code == 404
     assert admin_client.get(f"/admin/gangwei/{model}/{object_id}/history/1/").status_code == 404
+
+
+def _registered_models():
+    return sorted(f"{m._meta.app_label}/{m._meta.model_name}" for m in admin.site._registry)
+
+
+@pytest.mark.parametrize("model", _registered_models())
+@pytest.mark.parametrize("object_id", ["abc", "1.5", "9" * 30])
+def test_admin_bad_ids_on_every_model_never_500(admin_client, model, object_id):
+    """Django's own answer for an id that names nothing: back to the index, saying so in Chinese."""
+    for view in ("change", "delete", "history"):
+        response = admin_client.get(f"/admin/{model}/{object_id}/{view}/")
+        if response.status_code == 404:  # the models with a history: see above
+            assert view == "history", (model, view)
+            continue
+        assert (response.status_code, response.url) == (302, "/admin/"), (model, view)
+        name = admin.site._registry[apps.get_model(*model.split("/"))].model._meta.verbose_name
+        assert [str(m) for m in admin_client.get("/admin/").context["messages"]] == [
+            f"没有编号为“{object_id}”的{name}，可能已被删除。"
+        ], (model, view)
+
+
+def test_admin_campaign_stored_microseconds_are_no_change(admin_client, campaign):
+    """A deadline stored with a fraction of a second (made in code) shows to the second; saving the
+    form unchanged drops the fraction but needs no reason."""
+    Campaign.objects.filter(pk=campaign.pk).update(
+        opens_at=shanghai(2020, 8, 1, 0, 0, 0) + dt.timedelta(microseconds=250)
+    )
+    response = admin_client.post(change_url(campaign), form_as_rendered(admin_client, change_url(campaign)))
+    assert (response.status_code, response.url) == (302, "/admin/gangwei/campaign/")
+    assert deadlines(campaign) == CAMPAIGN_2021
