@@ -534,3 +534,19 @@ def test_admin_campaign_stored_microseconds_are_no_change(admin_client, campaign
     response = admin_client.post(change_url(campaign), form_as_rendered(admin_client, change_url(campaign)))
     assert (response.status_code, response.url) == (302, "/admin/gangwei/campaign/")
     assert deadlines(campaign) == CAMPAIGN_2021
+
+
+def test_admin_revert_that_breaks_a_rule_is_refused_with_the_rule(admin_client, superuser, campaign, unit):
+    """An extension reverted to a date the campaign's own deadline has since overtaken."""
+    extension = _extension(campaign, unit, superuser)  # until 25 September
+    first = extension.history.get()
+    campaign.apply_closes_at = shanghai(2020, 9, 30, 23, 59, 59)
+    campaign.save()
+    extension.closes_at = shanghai(2020, 10, 2, 23, 59, 59)
+    extension.save()
+    url = f"/admin/gangwei/deadlineextension/{extension.pk}/history/{first.history_id}/revert/"
+    response = admin_client.post(url, {"reason": "改回原来的日期"})
+    assert response.status_code == 200
+    assert response.context["errors"] == ["延期后的截止时间必须晚于本年度申报截止时间（2020年09月30日 23:59:59）。"]
+    extension.refresh_from_db()
+    assert (extension.closes_at, extension.history.count()) == (shanghai(2020, 10, 2, 23, 59, 59), 2)
