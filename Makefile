@@ -29,13 +29,14 @@ export npm_config_audit := false
 export npm_config_fund := false
 export npm_config_update_notifier := false
 
-.PHONY: help run test setup deps venv assets lint clean
+.PHONY: help run test setup deps venv assets lint messages clean
 
 help:
 	@echo "make run     安装依赖，载入演示数据，在 http://$(ADDR)/ 启动（STAGE=apply|review|training|assessment|naming）"
 	@echo "make test    安装依赖，运行全部测试（PYTEST_ARGS=... 传给 pytest）"
 	@echo "make setup   只安装：deps + venv + assets"
 	@echo "make lint    ruff check 与 makemigrations --check"
+	@echo "make messages  修改 locale/zh_Hans/LC_MESSAGES/django.po 后重新编译 django.mo（需要 gettext）"
 	@echo "make clean   删除 .venv、node_modules、收集的静态文件和缓存（不删数据库 var/db.sqlite3）"
 
 run: deps venv assets
@@ -104,6 +105,9 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	@mkdir -p var
 	DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+messages:
+	msgfmt --check -o locale/zh_Hans/LC_MESSAGES/django.mo locale/zh_Hans/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) node_modules var/staticfiles .pytest_cache .ruff_cache out test-results

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from applications.models import Application, ApplicationEvent, Attachment, Honour, Leader, Status
 from applications.workflow import EVENT_LABELS
+from gangwei.admin_text import ChineseAdminMixin
 
 
 class LeaderInline(admin.TabularInline):
@@ -37,7 +38,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(Application)
-class ApplicationAdmin(admin.ModelAdmin):
+class ApplicationAdmin(ChineseAdminMixin, admin.ModelAdmin):
     """Read-mostly: the status only changes through the workflow, never by hand here."""
 
     list_display = ["number", "applicant_name", "unit", "status", "campaign", "updated_at"]

@@ -21,9 +21,7 @@ class Organisation(models.Model):
     kind = models.CharField("类型", max_length=20, choices=OrgKind.choices)
     name = models.CharField("全称", max_length=120)
     short_name = models.CharField("简称", max_length=40, blank=True)
-    code = models.CharField(
-        "编号代码", max_length=12, blank=True, help_text="初审单位的字母代码，用于申报编号"
-    )
+    code = models.CharField("编号代码", max_length=12, blank=True, help_text="初审单位的字母代码，用于申报编号")
     parent = models.ForeignKey(
         "self",
         verbose_name="所属初审单位",
@@ -109,14 +107,17 @@ class Campaign(models.Model):
     """
 
     year = models.PositiveIntegerField("创建年度", unique=True)
-    notice_number = models.CharField("通知文号", max_length=40)
+    # Blank on a campaign copied to the next year, until the clerk types the new notice's number.
+    notice_number = models.CharField("通知文号", max_length=40, blank=True)
     title = models.CharField("标题", max_length=120)
     opens_at = models.DateTimeField("申报开始")
     apply_closes_at = models.DateTimeField("申报截止")
     first_review_closes_at = models.DateTimeField("初审截止")
     assessment_closes_at = models.DateTimeField("考核截止（培训同）")
     naming_closes_at = models.DateTimeField("命名截止")
-    history = HistoricalRecords(verbose_name="截止时间修改记录", excluded_fields=["title"])
+    history = HistoricalRecords(
+        verbose_name="截止时间修改记录", verbose_name_plural="截止时间修改记录", excluded_fields=["title"]
+    )
 
     class Meta:
         verbose_name = "创建年度"
@@ -140,8 +141,17 @@ class Campaign(models.Model):
         """The campaign's own closing instant of `stage` (extensions not counted)."""
         return getattr(self, STAGE_CLOSES_FIELD[Stage(stage)])
 
+    @property
+    def year_label(self) -> str:
+        """How the applicant pages name the campaign: "2021年度（柳妇通〔2020〕42号）", no empty brackets."""
+        return f"{self.year}年度（{self.notice_number}）" if self.notice_number else f"{self.year}年度"
+
     def shifted(self, years: int = 1) -> dict:
-        """The field values of a campaign like this one, every date moved by `years`."""
+        """The field values of a campaign like this one, every date moved by `years`.
+
+        The notice number is left blank: next year's notice has a number of its own, and carrying
+        the old one would print last year's notice on every applicant page.
+        """
 
         def move(value: dt.datetime) -> dt.datetime:
             try:
@@ -151,7 +161,7 @@ class Campaign(models.Model):
 
         return {
             "year": self.year + years,
-            "notice_number": self.notice_number,
+            "notice_number": "",
             "title": self.title.replace(str(self.year), str(self.year + years)),
             "opens_at": move(self.opens_at),
             "apply_closes_at": move(self.apply_closes_at),
@@ -167,9 +177,7 @@ class DeadlineExtension(models.Model):
     An extension granted to a 初审 body also covers the applicant units under it.
     """
 
-    campaign = models.ForeignKey(
-        Campaign, verbose_name="创建年度", on_delete=models.CASCADE, related_name="extensions"
-    )
+    campaign = models.ForeignKey(Campaign, verbose_name="创建年度", on_delete=models.CASCADE, related_name="extensions")
     organisation = models.ForeignKey(
         Organisation,
         verbose_name="组织",
@@ -189,7 +197,7 @@ class DeadlineExtension(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField("批准时间", auto_now_add=True)
-    history = HistoricalRecords(verbose_name="延期修改记录")
+    history = HistoricalRecords(verbose_name="延期修改记录", verbose_name_plural="延期修改记录")
 
     class Meta:
         verbose_name = "截止时间延期"

@@ -38,11 +38,15 @@ def unit_register(
     return user
 
 
-def campaign_copy_to_next_year(*, campaign: Campaign) -> Campaign:
-    """A new campaign made from `campaign`, every date moved by one year.
+def campaign_copy_to_next_year(*, campaign: Campaign, user: User | None = None) -> Campaign:
+    """A new campaign made from `campaign`, every date moved by one year, the notice number blank.
 
     Atomic (a savepoint inside an outer transaction), so that a caller may catch the
     IntegrityError of an existing year and go on using the connection.
     """
+    new = Campaign(**campaign.shifted(1))
+    new._history_user = user
+    new._change_reason = f"由{campaign.year}年度复制，日期顺延一年"
     with transaction.atomic():
-        return Campaign.objects.create(**campaign.shifted(1))
+        new.save(force_insert=True)
+    return new

@@ -478,7 +478,9 @@ class Command(BaseCommand):
         campaign = Campaign.objects.filter(year=year).first()
         if campaign is None:
             base = Campaign.objects.get(year=2021)
-            campaign = Campaign(**{**base.shifted(year - base.year), **dates})
+            # The copy leaves the notice number blank (as the admin action does); the demo has one.
+            notice = {"notice_number": f"柳妇通〔{year - 1}〕42号（演示）"}
+            campaign = Campaign(**{**base.shifted(year - base.year), **notice, **dates})
             self._save_campaign(campaign, admin, f"seed_demo：创建演示年度（{stage}）")
         return campaign, dates
 
@@ -598,7 +600,7 @@ class Command(BaseCommand):
 
         out("")
         out(
-            f"演示年度：{campaign.title}（{campaign.year}年度，{campaign.notice_number}），现在开放：{STAGE_OPEN[stage].label}"
+            f"演示年度：{campaign.title}（{campaign.year_label}），现在开放：{STAGE_OPEN[stage].label}"
         )
         dates = [
             ("申报开始", when(campaign.opens_at)),
