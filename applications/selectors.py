@@ -12,6 +12,7 @@ from applications.access import applications_visible_to
 from applications.models import Application, ApplicationEvent, Honour, Leader, Status
 from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
 from applications.workflow import ATTACHABLE, EDITABLE, EVENT_LABELS, Action, allowed_actions
+from gangwei.dates import format_datetime, format_time
 from gangwei.deadlines import stage_closes_at, stage_is_open, within
 from gangwei.models import Campaign, DeadlineExtension, Stage, User
 from gangwei.roles import Role, role_of
@@ -41,6 +42,10 @@ class Deadline:
         return within(self.opens_at, self.closes_at)
 
     @property
+    def not_yet_open(self) -> bool:
+        return timezone.now() < self.opens_at
+
+    @property
     def days_left(self) -> int:
         """Whole calendar days left in Asia/Shanghai, 0 on the last day."""
         today = timezone.localdate()
@@ -48,14 +53,13 @@ class Deadline:
 
     @property
     def text(self) -> str:
-        local = timezone.localtime(self.closes_at)
-        when = f"{local:%Y年%m月%d日 %H:%M}"
-        if timezone.now() < self.opens_at:
-            return f"{self.stage.label}尚未开始（{timezone.localtime(self.opens_at):%Y年%m月%d日 %H:%M}开始）"
+        when = format_datetime(self.closes_at)
+        if self.not_yet_open:
+            return f"{self.stage.label}尚未开始（{format_datetime(self.opens_at)}开始）"
         if not self.is_open:
             return f"{self.stage.label}已于{when}截止"
         if self.days_left == 0:
-            return f"{self.stage.label}今天{local:%H:%M}截止"
+            return f"{self.stage.label}今天{format_time(self.closes_at)}截止"
         return f"距{self.stage.label}截止还有{self.days_left}天（{when}）"
 
 

@@ -4,10 +4,10 @@ from django.contrib import admin, messages
 from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin
 from django.db import IntegrityError, models
-from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
+from gangwei.dates import format_datetime
 from gangwei.models import Campaign, DeadlineExtension, Organisation, User
 from gangwei.services import campaign_copy_to_next_year
 
@@ -33,7 +33,7 @@ class LocalTimeHistoryHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
         if isinstance(value, dt.datetime):
-            return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
+            return format_datetime(value)
         return value
 
 

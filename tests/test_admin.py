@@ -5,8 +5,8 @@ import html
 import re
 
 import pytest
-from django.utils import timezone
 
+from gangwei.dates import format_datetime
 from gangwei.models import Campaign, DeadlineExtension, Stage, User
 from tests.factories import shanghai
 
@@ -106,11 +106,11 @@ def test_admin_campaign_history_page_lists_change(admin_client, superuser, campa
     cells = [[re.sub(r"<[^>]+>|\s+", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)] for row in rows]
     # Who changed what, in Chinese, the deadlines in Liuzhou time to the second.
     assert [row[1:] for row in cells if row] == [
-        ["已修改", "root（root）", "申报截止：2020-09-2023:59:59→2020-09-2523:59:59"],
+        ["已修改", "root（root）", "申报截止：2020年9月20日23:59:59→2020年9月25日23:59:59"],
         ["已创建", "—", "创建"],
     ]
     assert [row[0] for row in cells if row] == [
-        f"{timezone.localtime(r.history_date):%Y-%m-%d%H:%M:%S}" for r in records
+        format_datetime(r.history_date).replace(" ", "") for r in records
     ]
 
 
@@ -212,7 +212,7 @@ def test_admin_extension_records_granted_by_and_keeps_seconds(admin_client, supe
         shanghai(2020, 9, 25, 23, 59, 59),
         superuser,
     )
-    assert str(extension) == "柳州市第一测试医院 申报 延至 2020-09-25 23:59:59"
+    assert str(extension) == "柳州市第一测试医院 申报 延至 2020年9月25日 23:59:59"
     url = f"/admin/gangwei/deadlineextension/{extension.pk}/change/"
     admin_client.post(url, form_as_rendered(admin_client, url))
     extension.refresh_from_db()
@@ -234,6 +234,6 @@ def test_admin_extension_not_after_the_deadline_refused(admin_client, campaign, 
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["closes_at"] == [
-        "延期后的截止时间必须晚于本年度申报截止时间（2020年09月20日 23:59:59）。"
+        "延期后的截止时间必须晚于本年度申报截止时间（2020年9月20日 23:59:59）。"
     ]
     assert list(DeadlineExtension.objects.all()) == []

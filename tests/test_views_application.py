@@ -32,7 +32,7 @@ COMPLETE = {
 
 PHONE_ERROR = "请填写有效的联系电话：11位手机号（如 13807720000），或带区号的固定电话（如 0772-2850377）。"
 STAGE_CLOSED = (
-    "申报已于2020年09月20日 23:59:59截止，系统不再接受此项操作。"
+    "申报已于2020年9月20日 23:59:59截止，系统不再接受此项操作。"
     "如需延期，请联系所属初审单位或市妇联宣发部。"
     "您填写的内容尚未保存，仍在下方：请先复制保存，以免丢失。"
 )
@@ -383,9 +383,9 @@ def test_withdraw_confirm_warns_only_after_the_apply_deadline(applicant, applica
         client = client_for(applicant)
         after = client.get(f"/apply/{application.key}/withdraw/")
     before_text, after_text = before.content.decode(), after.content.decode()
-    assert "撤回后请在申报截止前重新提交：申报今天23:59截止。" in before_text
+    assert "撤回后请在申报截止前重新提交：申报今天23:59:59截止。" in before_text
     assert "将无法再次提交" not in before_text
-    assert "<strong>申报已于2020年09月20日 23:59截止。</strong>现在撤回，这份申报表将无法再次提交" in after_text
+    assert "<strong>申报已于2020年9月20日 23:59:59截止。</strong>现在撤回，这份申报表将无法再次提交" in after_text
 
 
 def test_double_submit_is_harmless(
@@ -448,12 +448,12 @@ def test_my_applications_shows_status_next_step_and_days_left(applicant, campaig
         rows = _list_rows(response)  # the texts count days from "now"
 
     assert rows == [
-        ("草稿岗位", "草稿", "继续填写并提交申报表", "距申报截止还有10天（2020年09月20日 23:59）"),
+        ("草稿岗位", "草稿", "继续填写并提交申报表", "距申报截止还有10天（2020年9月20日 23:59:59）"),
         ("已提交的岗位", "已提交，待初审", "等待所属初审单位审核；可打印申报表，盖章签字后上传扫描件", None),
     ]
     html = response.content.decode()
-    assert "2021年度（柳妇通〔2020〕42号）：距申报截止还有10天（2020年09月20日 23:59）。" in html
-    assert '<span class="text-success">距申报截止还有10天（2020年09月20日 23:59）</span>' in html
+    assert "2021年度（柳妇通〔2020〕42号）：距申报截止还有10天（2020年9月20日 23:59:59）。" in html
+    assert '<span class="text-success">距申报截止还有10天（2020年9月20日 23:59:59）</span>' in html
     assert '<span class="badge status status-draft">草稿</span>' in html
 
 
@@ -468,8 +468,8 @@ def test_my_applications_on_last_day_and_after(applicant, campaign, unit, client
         after = client_for(applicant).get("/apply/")
         after_rows = _list_rows(after)
 
-    assert [row[3] for row in last_day_rows] == ["申报今天23:59截止"]
-    assert [row[3] for row in after_rows] == ["申报已于2020年09月20日 23:59截止"]
+    assert [row[3] for row in last_day_rows] == ["申报今天23:59:59截止"]
+    assert [row[3] for row in after_rows] == ["申报已于2020年9月20日 23:59:59截止"]
     assert '<a class="btn btn-primary" href="/apply/new/">新建申报表</a>' in last_day.content.decode()
     assert 'href="/apply/new/">新建申报表</a>' not in after.content.decode()
 
@@ -506,10 +506,10 @@ def test_my_applications_counts_extensions_of_unit_and_body(applicant, campaign,
         banner = response.context["deadline"].text
 
     assert sorted(row[3] for row in rows) == [
-        "距初审截止还有40天（2020年10月20日 23:59）",
-        "距申报截止还有15天（2020年09月25日 23:59）",
+        "距初审截止还有40天（2020年10月20日 23:59:59）",
+        "距申报截止还有15天（2020年9月25日 23:59:59）",
     ]
-    assert banner == "距申报截止还有15天（2020年09月25日 23:59）"
+    assert banner == "距申报截止还有15天（2020年9月25日 23:59:59）"
 
 
 def test_detail_timeline_in_order(apply_window, applicant, campaign, client_for):
