@@ -7,13 +7,23 @@ A draft accepts anything incomplete. Submission is judged by the service on the 
 import secrets
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.forms import formset_factory
 from django.http import QueryDict
 
+from applications.eligibility import rule_message
 from applications.models import Application, Gender
+from applications.phrases import REQUIRED, RULES
 from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
 
 DEFAULT_UNIT_OPINION = "情况属实，同意申报。"
+# The largest count every supported database stores (PostgreSQL's integer); SQLite's is larger.
+MAX_COUNT = 2_147_483_647
+# The catalogue's wording for what the number fields refuse: (below minimum, not a number, too large).
+COUNT_MESSAGES = {
+    "staff_total": ("total_not_positive", "total_invalid", "total_too_large"),
+    "staff_women": ("women_negative", "women_invalid", "women_too_large"),
+}
 
 
 class ApplicationForm(forms.ModelForm):
@@ -49,6 +59,17 @@ class ApplicationForm(forms.ModelForm):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
         self.fields["achievements"].widget.attrs["data-counter"] = "achievements"
         self.fields["staff_total"].widget.attrs["min"] = 1
+        for name, (below, invalid, above) in COUNT_MESSAGES.items():
+            count = self.fields[name]
+            count.max_value = MAX_COUNT
+            count.validators.append(MaxValueValidator(MAX_COUNT))
+            count.widget.attrs["max"] = MAX_COUNT
+            count.error_messages.update(
+                min_value=RULES[below], invalid=RULES[invalid], max_value=rule_message(above, limit=MAX_COUNT)
+            )
+        # A draft may leave them blank; submission asks for them in these words (eligibility).
+        for name, message in REQUIRED.items():
+            self.fields[name].error_messages["required"] = message
 
     def clean(self):
         cleaned = super().clean()
@@ -56,7 +77,7 @@ class ApplicationForm(forms.ModelForm):
         # in the words of eligibility.evaluate (the constraint's own message would sit above the form).
         total, women = cleaned.get("staff_total"), cleaned.get("staff_women")
         if total is not None and women is not None and women > total:
-            self.add_error("staff_women", f"女性人数（{women}）不能大于岗位总人数（{total}）。")
+            self.add_error("staff_women", rule_message("women_above_total", women=women, total=total))
         return cleaned
 
 

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from applications import phrases
 from applications.access import get_application_for, get_attachment_for
-from applications.eligibility import submission_errors, women_share_text
+from applications.eligibility import rule_catalogue, submission_errors
 from applications.forms import ApplicationFormBundle
 from applications.models import Application
 from applications.selectors import (
@@ -82,6 +82,7 @@ def _render_form(request, bundle, application, campaign, status=200):
             "storage_key": f"{request.user.pk}-{application.key if application else f'new-{campaign.year}'}",
             "new_storage_key": f"{request.user.pk}-new-{campaign.year}",
             "return_reason": return_reason(application) if application else "",
+            "rule_catalogue": rule_catalogue(),
         },
         status=status,
     )
@@ -219,7 +220,6 @@ def application_detail(request: HttpRequest, key: str) -> HttpResponse:
             "next_step": next_step(application),
             "deadline": deadline_for(application),
             "timeline": timeline(application),
-            "share": women_share_text(shown.application.staff_total, shown.application.staff_women),
             "actions": applicant_actions(application, request.user),
             "upload_limit": size_text(settings.UPLOAD_MAX_BYTES),
         },

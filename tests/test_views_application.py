@@ -554,3 +554,23 @@ def test_my_applications_query_count_is_constant(
         response = client.get("/apply/")
 
     assert len(response.context["rows"]) == len(statuses)
+
+
+# --- 女性占比 as shown --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("total", "women", "shown"),
+    [(5001, 3000, "59.9%"), (5, 3, "60.0%"), (0, 0, "无法计算（岗位总人数须大于0）")],
+    ids=["3000 of 5001", "3 of 5", "total 0"],
+)
+def test_detail_and_pdf_show_the_floored_share(apply_window, applicant, campaign, unit, client_for, total, women, shown):
+    from applications.pdf import application_pdf_html
+
+    application = ApplicationFactory(campaign=campaign, unit=unit, staff_total=total, staff_women=women)
+
+    html = client_for(applicant).get(f"/apply/{application.key}/").content.decode()
+
+    assert re.search(r"<th>其中女性</th><td>([^<]*)</td>", html).group(1) == f"{women}（女性占比 {shown}）"
+    pdf_html = application_pdf_html(application)
+    assert re.search(r"<th>女性占比</th>\s*<td class=\"num\">([^<]*)</td>", pdf_html).group(1) == shown

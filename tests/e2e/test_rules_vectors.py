@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from django.test.utils import override_settings
 
-from applications.eligibility import ACHIEVEMENTS_LIMIT, count_chars
+from applications.eligibility import ACHIEVEMENTS_LIMIT, count_chars, rule_catalogue
+from applications.phrases import RULES
 from tests.e2e.conftest import BrowserLog, new_context, open_campaign_values, sign_in
 from tests.factories import CampaignFactory, UnitFactory, UserFactory
 
@@ -82,11 +83,41 @@ def test_evaluate_matches_vector(rules_page, case):
             checks: Object.fromEntries(r.checks.map(c => [c.code, c.ok])),
             share: r.womenShare,
             shareText: GangweiRules.womenShareText(input.total, input.women),
+            messages: Object.fromEntries(r.checks.map(c => [c.code, c.message])),
           };
         }""",
         case["input"],
     )
-    assert result == {"ok": case["ok"], "checks": case["checks"], "share": case["share"], "shareText": case["share"]}
+    assert result == {
+        "ok": case["ok"],
+        "checks": case["checks"],
+        "share": case["share"],
+        "shareText": case["share"],
+        "messages": case["messages"],
+    }
+
+
+@pytest.mark.parametrize("case", VECTORS["share"], ids=[f"{c['women']} of {c['total']}" for c in VECTORS["share"]])
+def test_share_text_matches_vector(rules_page, case):
+    assert rules_page.evaluate("c => GangweiRules.womenShareText(c.total, c.women)", case) == case["text"]
+
+
+def test_catalogue_on_the_page_is_the_servers(rules_page):
+    """rules.js reads the phrase book from the page (json_script), not from a copy of its own."""
+    on_page = rules_page.evaluate("JSON.parse(document.getElementById('rule-catalogue').textContent)")
+    assert on_page == rule_catalogue()
+
+
+@pytest.mark.parametrize("key", sorted(RULES))
+def test_every_rule_worded_identically(rules_page, key):
+    """Each phrase, placeholders filled, reads the same from GangweiRules.phrase and the server."""
+    params = {"women": 6, "total": 5, "share": "59.9%", "needed": 3001, "limit": 500, "count": 501, "over": 1}
+    assert rules_page.evaluate("([k, p]) => GangweiRules.phrase(k, p)", [key, params]) == RULES[key].format(**params)
+
+
+def test_checklist_labels_from_the_catalogue(rules_page):
+    labels = rules_page.locator("#checklist li").evaluate_all("els => els.map(e => e.firstChild.textContent.trim())")
+    assert labels == [RULES[k] for k in ("counts_label", "share_label", "staff_label", "leader_label", "achievements_label")]
 
 
 @pytest.mark.parametrize("case", VECTORS["integer"], ids=[case["name"] for case in VECTORS["integer"]])
