@@ -25,6 +25,7 @@ def rule_catalogue() -> dict:
     """What static/js/rules.js reads from the page (json_script "rule-catalogue")."""
     return {"phrases": RULES, "limits": {"achievements": ACHIEVEMENTS_LIMIT, "minStaff": MIN_STAFF}}
 
+
 # Unicode's White_Space property, written out so that rules.js uses exactly the same set.
 WHITESPACE_CLASS = "\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
 _WHITESPACE_RE = re.compile(f"[{WHITESPACE_CLASS}]")

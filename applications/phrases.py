@@ -35,7 +35,7 @@ NOT_SUBMITTED = "未提交：申报表还有需要修改的项目（已在下方
 # 申报 (or 初审 for a returned application) is closed for this unit: shown instead of a live form.
 STAGE_CLOSED_TITLE = "{stage}已截止，现在不能{doing}"
 STAGE_NOT_OPEN_TITLE = "{stage}尚未开始，现在不能{doing}"
-STAGE_WINDOW = "{stage}开放时间：{opens}至{closes}（已计入延期）。"
+STAGE_WINDOW = "{stage}开放时间：{opens}至{closes}。"
 STAGE_ASK_EXTENSION = "如确需延期，请联系{body}{body_contact}，或柳州市妇女联合会宣发部（联系电话 0772-2850377）。"
 STAGE_BODY_CONTACT = "（{contact}）"
 STAGE_READ_ONLY = "下方是已保存的内容，只能查看，不能修改。"

@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gangwei.context_processors.role",
+                "applications.context_processors.apply_state",
             ],
         },
     },

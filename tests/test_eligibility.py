@@ -61,9 +61,7 @@ def test_women_share_text_vector(vector):
     assert women_share_text(vector["input"]["total"], vector["input"]["women"]) == vector["share"]
 
 
-@pytest.mark.parametrize(
-    "vector", VECTORS["share"], ids=[f"{v['women']} of {v['total']}" for v in VECTORS["share"]]
-)
+@pytest.mark.parametrize("vector", VECTORS["share"], ids=[f"{v['women']} of {v['total']}" for v in VECTORS["share"]])
 def test_women_share_display_vector(vector):
     assert women_share_text(vector["total"], vector["women"]) == vector["text"]
 

@@ -448,8 +448,8 @@ def test_my_applications_shows_status_next_step_and_days_left(applicant, campaig
         rows = _list_rows(response)  # the texts count days from "now"
 
     assert rows == [
-        ("草稿岗位", "草稿", "继续填写并提交申报表", "距申报截止还有10天（2020年9月20日 23:59:59）"),
-        ("已提交的岗位", "已提交，待初审", "等待所属初审单位审核；可打印申报表，盖章签字后上传扫描件", None),
+        ("草稿岗位", "草稿", "继续填写，并在申报截止前提交", "距申报截止还有10天（2020年9月20日 23:59:59）"),
+        ("已提交的岗位", "已提交，待初审", "等待城中区妇联初审；请打印申报表，盖章签字后上传扫描件", None),
     ]
     html = response.content.decode()
     assert "2021年度（柳妇通〔2020〕42号）：距申报截止还有10天（2020年9月20日 23:59:59）。" in html
@@ -564,7 +564,9 @@ def test_my_applications_query_count_is_constant(
     [(5001, 3000, "59.9%"), (5, 3, "60.0%"), (0, 0, "无法计算（岗位总人数须大于0）")],
     ids=["3000 of 5001", "3 of 5", "total 0"],
 )
-def test_detail_and_pdf_show_the_floored_share(apply_window, applicant, campaign, unit, client_for, total, women, shown):
+def test_detail_and_pdf_show_the_floored_share(
+    apply_window, applicant, campaign, unit, client_for, total, women, shown
+):
     from applications.pdf import application_pdf_html
 
     application = ApplicationFactory(campaign=campaign, unit=unit, staff_total=total, staff_women=women)
@@ -574,3 +576,175 @@ def test_detail_and_pdf_show_the_floored_share(apply_window, applicant, campaign
     assert re.search(r"<th>其中女性</th><td>([^<]*)</td>", html).group(1) == f"{women}（女性占比 {shown}）"
     pdf_html = application_pdf_html(application)
     assert re.search(r"<th>女性占比</th>\s*<td class=\"num\">([^<]*)</td>", pdf_html).group(1) == shown
+
+
+# --- closed windows: a notice, not a live form -----------------------------------------------------
+
+AFTER_APPLY = shanghai(2020, 9, 21, 0, 0, 0)
+AFTER_REVIEW = shanghai(2020, 10, 17, 0, 0, 0)
+APPLY_WINDOW_TEXT = "申报开放时间：2020年8月1日 00:00:00至2020年9月20日 23:59:59。"
+ASK_BODY = "如确需延期，请联系柳州市城中区妇女联合会，或柳州市妇女联合会宣发部（联系电话 0772-2850377）。"
+
+
+def notice_of(html: str) -> list[str]:
+    """The lines of the closed-window notice, tags stripped."""
+    match = re.search(r'<div class="alert alert-warning stage-closed"[^>]*>(.*?)</div>', html, flags=re.DOTALL)
+    if match is None:
+        return []
+    return [re.sub(r"<[^>]+>", "", line).strip() for line in re.findall(r"<(?:h2|p)[^>]*>.*?</(?:h2|p)>", match[1])]
+
+
+def test_new_when_apply_closed_is_a_notice_not_a_form(applicant, campaign, client_for):
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        response = client_for(applicant).get("/apply/new/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert notice_of(html) == ["申报已截止，现在不能新建申报表", APPLY_WINDOW_TEXT, ASK_BODY, "返回我的申报"]
+    assert 'id="application-form"' not in html
+    assert "js/application_form.js" not in html
+    assert 'href="/apply/new/">新建申报</a>' not in html
+
+
+def test_new_before_apply_opens_says_when(applicant, campaign, client_for):
+    with time_machine.travel(shanghai(2020, 7, 31, 23, 59, 59), tick=False):
+        html = client_for(applicant).get("/apply/new/").content.decode()
+
+    assert notice_of(html) == ["申报尚未开始，现在不能新建申报表", APPLY_WINDOW_TEXT, "返回我的申报"]
+
+
+def test_closed_notice_names_the_body_and_its_contact(applicant, campaign, body_a, client_for):
+    body_a.contact_name, body_a.contact_phone = "李红", "0772-2822222"
+    body_a.save()
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        html = client_for(applicant).get("/apply/new/").content.decode()
+
+    assert notice_of(html)[2] == (
+        "如确需延期，请联系柳州市城中区妇女联合会（联系人 李红，电话 0772-2822222），"
+        "或柳州市妇女联合会宣发部（联系电话 0772-2850377）。"
+    )
+
+
+def test_new_link_in_menu_only_while_apply_open(applicant, campaign, client_for):
+    with time_machine.travel(shanghai(2020, 9, 20, 23, 59, 59), tick=False):
+        before = client_for(applicant).get("/apply/").content.decode()
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        after = client_for(applicant).get("/apply/").content.decode()
+
+    link = '<li class="nav-item"><a class="nav-link" href="/apply/new/">新建申报</a></li>'
+    assert (before.count(link), after.count(link)) == (1, 0)
+    assert "2021年度（柳妇通〔2020〕42号）：申报已于2020年9月20日 23:59:59截止。" + ASK_BODY in after
+
+
+def test_body_extension_keeps_new_form_open(applicant, campaign, body_a, client_for):
+    DeadlineExtension.objects.create(
+        campaign=campaign,
+        organisation=body_a,
+        stage=Stage.APPLY,
+        closes_at=shanghai(2020, 9, 25, 23, 59, 59),
+        reason="汛期",
+    )
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        html = client_for(applicant).get("/apply/new/").content.decode()
+
+    assert notice_of(html) == []
+    assert '<button type="submit" name="draft" value="1" class="btn btn-outline-primary">保存草稿</button>' in html
+    assert 'href="/apply/new/">新建申报</a>' in html
+
+
+def test_edit_when_apply_closed_shows_everything_read_only(applicant, application, client_for):
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        response = client_for(applicant).get(f"/apply/{application.key}/edit/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert notice_of(html) == [
+        "申报已截止，现在不能修改或提交申报表",
+        APPLY_WINDOW_TEXT,
+        ASK_BODY,
+        phrases.STAGE_READ_ONLY,
+        "返回我的申报",
+    ]
+    # Everything saved is there to read (and copy), nothing can be changed or sent.
+    assert re.search(r'<input type="text" name="applicant_name" value="柳州市第一测试医院客服班组"[^>]* readonly', html)
+    assert re.search(r'<textarea name="achievements"[^>]* readonly[^>]*>\n' + re.escape(application.achievements), html)
+    assert re.search(r'<input type="checkbox" name="pledge"[^>]* disabled', html)
+    assert re.findall(r'<button type="submit" name="(\w+)"', html) == []
+    assert "data-add-row" not in html
+
+
+def test_returned_while_review_open_then_closed(applicant, campaign, unit, client_for):
+    returned = ApplicationFactory(campaign=campaign, unit=unit, applicant_name="退回岗位", status=Status.RETURNED)
+    with time_machine.travel(shanghai(2020, 10, 10, 9, 0, 0), tick=False):
+        open_rows = _list_rows(client_for(applicant).get("/apply/"))
+    with time_machine.travel(AFTER_REVIEW, tick=False):
+        client = client_for(applicant)
+        closed_rows = _list_rows(client.get("/apply/"))
+        edit = client.get(f"/apply/{returned.key}/edit/").content.decode()
+
+    assert open_rows == [
+        (
+            "退回岗位",
+            "退回修改",
+            "按初审意见修改后重新提交（初审截止前）",
+            "距初审截止还有6天（2020年10月16日 23:59:59）",
+        )
+    ]
+    assert closed_rows == [
+        (
+            "退回岗位",
+            "退回修改",
+            "初审已截止，退回的申报表不能再重新提交；如需延期，请联系柳州市城中区妇女联合会",
+            "初审已于2020年10月16日 23:59:59截止",
+        )
+    ]
+    assert notice_of(edit)[:2] == [
+        "初审已截止，现在不能修改或提交申报表",
+        "初审开放时间：2020年8月1日 00:00:00至2020年10月16日 23:59:59。",
+    ]
+
+
+def test_next_step_of_draft_after_apply_closes(applicant, campaign, unit, client_for):
+    ApplicationFactory(campaign=campaign, unit=unit, applicant_name="草稿岗位")
+    ApplicationFactory(campaign=campaign, unit=unit, applicant_name="已提交的岗位", status=Status.SUBMITTED)
+    with time_machine.travel(AFTER_REVIEW, tick=False):
+        rows = _list_rows(client_for(applicant).get("/apply/"))
+
+    assert sorted(rows) == [
+        ("已提交的岗位", "已提交，待初审", "等待城中区妇联初审", None),
+        (
+            "草稿岗位",
+            "草稿",
+            "申报已截止，这份草稿不能再提交；如需延期，请联系柳州市城中区妇女联合会",
+            "申报已于2020年9月20日 23:59:59截止",
+        ),
+    ]
+
+
+# --- a refusal that saved nothing says so ----------------------------------------------------------
+
+
+def test_women_above_total_says_not_saved(apply_window, applicant, application, client_for):
+    response = client_for(applicant).post(
+        f"/apply/{application.key}/edit/", form_data(button="draft", version=1, staff_total="5", staff_women="6")
+    )
+
+    assert messages_of(response) == [
+        "未保存：其中女性人数：女性人数（6）不能大于岗位总人数（5）。"
+        "请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
+    ]
+    assert messages_of(response)[0] != phrases.SAVED_BUT_NOT_SUBMITTED
+
+
+def test_not_saved_lists_three_problems_then_counts(apply_window, applicant, campaign, client_for):
+    response = client_for(applicant).post(
+        "/apply/new/",
+        form_data(button="draft", staff_total="-1", staff_women="abc", category="bogus", contact_phone="x" * 31),
+    )
+
+    (category_error,) = response.context["form"].errors["category"]  # Django's own wording
+    assert messages_of(response) == [
+        f"未保存：创建对象类别：{category_error}岗位总人数：岗位总人数必须是正整数。其中女性人数：女性人数请填写整数（如 8）。"
+        "另有1处需要修改。请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
+    ]
+    assert list(Application.objects.all()) == []

@@ -242,7 +242,7 @@ def test_detail_submit_of_incomplete_draft_marks_errors_on_the_form(
     response = client.get(refused["Location"])
 
     assert response.status_code == 200
-    assert messages_of(response) == [phrases.FIX_ERRORS]
+    assert messages_of(response) == [phrases.NOT_SUBMITTED]
     form = response.context["form"]
     assert set(form.errors) == {"staff_total", "contact_phone", "pledge"}
     assert (form.errors["contact_phone"], form.errors["pledge"]) == ([PHONE_ERROR], [PLEDGE_ERROR])

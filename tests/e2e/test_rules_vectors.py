@@ -117,7 +117,9 @@ def test_every_rule_worded_identically(rules_page, key):
 
 def test_checklist_labels_from_the_catalogue(rules_page):
     labels = rules_page.locator("#checklist li").evaluate_all("els => els.map(e => e.firstChild.textContent.trim())")
-    assert labels == [RULES[k] for k in ("counts_label", "share_label", "staff_label", "leader_label", "achievements_label")]
+    assert labels == [
+        RULES[k] for k in ("counts_label", "share_label", "staff_label", "leader_label", "achievements_label")
+    ]
 
 
 @pytest.mark.parametrize("case", VECTORS["integer"], ids=[case["name"] for case in VECTORS["integer"]])
