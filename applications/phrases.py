@@ -58,6 +58,27 @@ NEXT_FAILED = "考核未通过"
 NEXT_NAMED = "已授予柳州市巾帼文明岗荣誉称号"
 NEXT_NOT_NAMED = "本年度未予命名"
 
+# The timeline as a history: what happened (by event), and what its note is.
+EVENT_TEXT = {
+    "create": "创建申报表草稿",
+    "edit": "保存对申报表的修改",
+    "submit": "提交申报表，送初审单位初审",
+    "withdraw": "撤回申报表，回到草稿",
+    "return": "退回申报表，请申报单位按意见修改",
+    "resubmit": "按初审意见修改后重新提交",
+    "recommend": "初审推荐，待报送市妇联",
+    "not_recommend": "初审不予推荐",
+    "report": "报送市妇联",
+    "pass": "考核合格",
+    "fail": "考核不合格",
+    "name": "命名为柳州市巾帼文明岗",
+    "not_name": "不予命名",
+    "upload": "上传附件",
+    "delete_upload": "删除附件",
+}
+EVENT_NOTE_LABEL = {"return": "退回意见", "not_recommend": "理由", "upload": "文件", "delete_upload": "文件"}
+EVENT_NOTE_LABEL_DEFAULT = "说明"
+
 # The rules of the notice's section 二(三), the counted 字 and the number fields. One wording for
 # eligibility.py, the form's error_messages and static/js/rules.js, which gets this dict as data
 # (json_script, see eligibility.rule_catalogue): never a copy in the js. {name} are placeholders.

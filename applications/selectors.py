@@ -254,27 +254,46 @@ def application_for_page(user: User, key: str) -> Application:
 
 @dataclass
 class TimelineEntry:
+    """One line of the history: what happened, who (organisation and person), when, and the note."""
+
     created_at: dt.datetime
-    label: str
-    to_label: str
-    actor: User | None
-    organisation: object
+    label: str  # the action's short name (提交申报, 退回修改 ...)
+    text: str  # what happened, as a sentence
+    who: str  # 柳州市城中区妇女联合会 · 李红
+    note_label: str
     note: str
+    actor: User | None
+    organisation: Organisation | None
 
 
-def timeline(application: Application) -> list[TimelineEntry]:
-    """The events of a prefetched application, labelled for people."""
-    statuses = dict(Status.choices)
+def _who(event: ApplicationEvent) -> str:
+    person = (event.actor.get_full_name() or event.actor.username) if event.actor else ""
+    organisation = event.organisation.name if event.organisation else ""
+    return " · ".join(part for part in (organisation, person) if part)
+
+
+def timeline(application: Application, user: User | None = None) -> list[TimelineEntry]:
+    """The history of a prefetched application, as `user` may read it.
+
+    The unit sees all of it. Anyone else (its 初审 body, the city) sees it from the first
+    submission on: the unit's drafting before that (create, saves, uploads) is its own business.
+    """
+    events = list(application.events.all())
+    if user is not None and user.organisation_id != application.unit_id:
+        first = next((i for i, e in enumerate(events) if e.action == Action.SUBMIT), len(events))
+        events = events[first:]
     return [
         TimelineEntry(
             created_at=event.created_at,
             label=EVENT_LABELS.get(event.action, event.action),
-            to_label=statuses.get(event.to_status, "") if event.to_status != event.from_status else "",
+            text=phrases.EVENT_TEXT.get(event.action, EVENT_LABELS.get(event.action, event.action)),
+            who=_who(event),
+            note_label=phrases.EVENT_NOTE_LABEL.get(event.action, phrases.EVENT_NOTE_LABEL_DEFAULT),
+            note=event.note,
             actor=event.actor,
             organisation=event.organisation,
-            note=event.note,
         )
-        for event in application.events.all()
+        for event in events
     ]
 
 

@@ -236,7 +236,7 @@ def application_detail(request: HttpRequest, key: str) -> HttpResponse:
             "is_submitted_version": shown.is_submitted_version,
             "next_step": next_step(application),
             "deadline": deadline_for(application),
-            "timeline": timeline(application),
+            "timeline": timeline(application, request.user),
             "actions": applicant_actions(application, request.user),
             "upload_limit": size_text(settings.UPLOAD_MAX_BYTES),
         },

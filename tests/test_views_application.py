@@ -10,6 +10,8 @@ from django.utils.html import escape
 
 from applications import phrases
 from applications.models import Application, Status
+from applications.workflow import Action, transition
+from gangwei.dates import format_datetime
 from gangwei.models import DeadlineExtension, Stage
 from tests.factories import ApplicationFactory, BodyFactory, shanghai
 
@@ -523,15 +525,72 @@ def test_detail_timeline_in_order(apply_window, applicant, campaign, client_for)
     response = client.get(f"/apply/{application.key}/")
 
     timeline = response.context["timeline"]
-    assert [(e.label, e.to_label, e.actor) for e in timeline] == [
-        ("创建草稿", "", applicant),
-        ("保存修改", "", applicant),
-        ("提交申报", "已提交，待初审", applicant),
-        ("撤回申报", "草稿", applicant),
+    who = "柳州市第一测试医院 · 测试"
+    assert [(e.text, e.who, e.note) for e in timeline] == [
+        ("创建申报表草稿", who, ""),
+        ("保存对申报表的修改", who, ""),
+        ("提交申报表，送初审单位初审", who, ""),
+        ("撤回申报表，回到草稿", who, ""),
     ]
     html = response.content.decode()
-    shown = re.findall(r'<div class="timeline-what"><strong>([^<]+)</strong>', html)
-    assert shown == ["创建草稿", "保存修改", "提交申报", "撤回申报"]
+    lines = re.findall(
+        r'<div class="timeline-when">([^<]+)</div>\s*<div class="timeline-what"><strong>([^<]+)</strong></div>\s*'
+        r'<div class="small text-muted timeline-who">([^<]+)</div>',
+        html,
+    )
+    assert [(what, by) for _, what, by in lines] == [
+        ("创建申报表草稿", who),
+        ("保存对申报表的修改", who),
+        ("提交申报表，送初审单位初审", who),
+        ("撤回申报表，回到草稿", who),
+    ]
+    assert [when for when, _, _ in lines] == [format_datetime(e.created_at) for e in timeline]
+
+
+def _history_with_return(applicant, reviewer, application, client):
+    """Drafted twice and uploaded before the first submission, then submitted, returned, revised."""
+    client.post(f"/apply/{application.key}/edit/", form_data(button="draft", version=1))
+    client.post(f"/apply/{application.key}/submit/")
+    transition(application=application, action=Action.RETURN, actor=reviewer, note="请补充近三年的服务数据。")
+    client.post(f"/apply/{application.key}/edit/", form_data(button="draft", version=4))
+    client.post(f"/apply/{application.key}/submit/")
+
+
+def test_timeline_reviewer_sees_from_first_submission(apply_window, applicant, reviewer_a, application, client_for):
+    from applications.selectors import application_for_page, timeline
+
+    _history_with_return(applicant, reviewer_a, application, client_for(applicant))
+    loaded = application_for_page(reviewer_a, application.key)
+
+    unit, body = "柳州市第一测试医院 · 测试", "柳州市城中区妇女联合会 · 测试"
+    assert [(e.text, e.who, e.note_label, e.note) for e in timeline(loaded, reviewer_a)] == [
+        ("提交申报表，送初审单位初审", unit, "说明", ""),
+        ("退回申报表，请申报单位按意见修改", body, "退回意见", "请补充近三年的服务数据。"),
+        ("保存对申报表的修改", unit, "说明", ""),
+        ("按初审意见修改后重新提交", unit, "说明", ""),
+    ]
+    # The unit itself reads its whole history, its drafting included.
+    assert [e.text for e in timeline(loaded, applicant)] == [
+        "保存对申报表的修改",
+        "提交申报表，送初审单位初审",
+        "退回申报表，请申报单位按意见修改",
+        "保存对申报表的修改",
+        "按初审意见修改后重新提交",
+    ]
+
+
+def test_detail_page_of_reviewer_hides_drafting(apply_window, applicant, reviewer_a, application, client_for):
+    _history_with_return(applicant, reviewer_a, application, client_for(applicant))
+
+    html = client_for(reviewer_a).get(f"/apply/{application.key}/").content.decode()
+
+    assert re.findall(r'<div class="timeline-what"><strong>([^<]+)</strong>', html) == [
+        "提交申报表，送初审单位初审",
+        "退回申报表，请申报单位按意见修改",
+        "保存对申报表的修改",
+        "按初审意见修改后重新提交",
+    ]
+    assert '<div class="small timeline-note">退回意见：请补充近三年的服务数据。</div>' in html
 
 
 # --- query counts --------------------------------------------------------------------------------
