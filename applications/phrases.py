@@ -39,6 +39,7 @@ STAGE_WINDOW = "{stage}开放时间：{opens}至{closes}。"
 STAGE_ASK_EXTENSION = "如确需延期，请联系{body}{body_contact}，或柳州市妇女联合会宣发部（联系电话 0772-2850377）。"
 STAGE_BODY_CONTACT = "（{contact}）"
 STAGE_READ_ONLY = "下方是已保存的内容，只能查看，不能修改。"
+STAGE_READ_ONLY_TYPED = "下方是您刚才填写的内容，尚未保存，只能查看和复制。"
 DOING_NEW = "新建申报表"
 DOING_EDIT = "修改或提交申报表"
 

@@ -92,7 +92,7 @@ def _render_form(request, bundle, application, campaign, status=200):
             "campaign": campaign,
             "deadline": deadline,
             "closed": closed,
-            "read_only_note": phrases.STAGE_READ_ONLY,
+            "read_only_note": phrases.STAGE_READ_ONLY_TYPED if bundle.form.is_bound else phrases.STAGE_READ_ONLY,
             # A new form with nothing typed has nothing to show while closed: the notice alone.
             "show_form": not closed or application is not None or bundle.form.is_bound,
             # The browser keeps a copy of what is typed, per user, so a shared computer mixes nothing.

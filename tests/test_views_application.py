@@ -807,3 +807,19 @@ def test_not_saved_lists_three_problems_then_counts(apply_window, applicant, cam
         "另有1处需要修改。请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
     ]
     assert list(Application.objects.all()) == []
+
+
+def test_refused_post_after_deadline_says_typed_text_not_saved(applicant, campaign, client_for):
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        response = client_for(applicant).post("/apply/new/", form_data(button="draft", achievements="截止后写的事迹"))
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert notice_of(html) == [
+        "申报已截止，现在不能新建申报表",
+        APPLY_WINDOW_TEXT,
+        ASK_BODY,
+        phrases.STAGE_READ_ONLY_TYPED,
+        "返回我的申报",
+    ]
+    assert re.search(r'<textarea name="achievements"[^>]* readonly[^>]*>\n截止后写的事迹</textarea>', html)

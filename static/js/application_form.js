@@ -161,7 +161,7 @@
     if (serverSaved) window.localStorage.removeItem(storageKey);
   } else if (stored) {
     var banner = document.getElementById("restore-banner");
-    banner.querySelector("[data-restore-time]").textContent = new Date(stored.at).toLocaleString("zh-CN");
+    banner.querySelector("[data-restore-time]").textContent = R.formatDateTime(stored.at);
     banner.classList.remove("d-none");
     banner.querySelector("[data-restore]").addEventListener("click", function () {
       restore(stored.fields); banner.classList.add("d-none"); write();

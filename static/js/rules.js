@@ -138,7 +138,21 @@
     return "";
   }
 
+  // A moment as the site writes it (gangwei.dates.format_datetime): 2020年9月20日 23:59:59, in
+  // Asia/Shanghai whatever the computer's own time zone.
+  var SHANGHAI = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Asia/Shanghai", year: "numeric", month: "numeric", day: "numeric",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+  });
+  function formatDateTime(value) {
+    var parts = {};
+    SHANGHAI.formatToParts(new Date(value)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + "年" + Number(parts.month) + "月" + Number(parts.day) + "日 " +
+      parts.hour + ":" + parts.minute + ":" + parts.second;
+  }
+
   root.GangweiRules = {
+    formatDateTime: formatDateTime,
     LIMIT: LIMIT,
     phrase: phrase,
     countChars: countChars,

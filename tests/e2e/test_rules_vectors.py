@@ -4,6 +4,7 @@ The server's side (applications/eligibility.py) is held to the same file by the 
 the live hints and the validator that decides cannot drift apart.
 """
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from django.test.utils import override_settings
 
 from applications.eligibility import ACHIEVEMENTS_LIMIT, count_chars, rule_catalogue
 from applications.phrases import RULES
+from gangwei.dates import format_datetime
 from tests.e2e.conftest import BrowserLog, new_context, open_campaign_values, sign_in
 from tests.factories import CampaignFactory, UnitFactory, UserFactory
 
@@ -161,3 +163,16 @@ def test_checklist_asks_for_special_reason_with_five_staff(rules_page):
         special.uncheck()
         rules_page.locator("#id_staff_total").fill("")
         rules_page.locator("#id_staff_women").fill("")
+
+
+MOMENTS = [
+    dt.datetime(2020, 9, 20, 15, 59, 59, tzinfo=dt.UTC),  # 2020年9月20日 23:59:59 in Liuzhou
+    dt.datetime(2020, 9, 30, 16, 0, 0, tzinfo=dt.UTC),  # already 1 October in Liuzhou
+    dt.datetime(2020, 12, 7, 16, 5, 9, tzinfo=dt.UTC),
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=[m.isoformat() for m in MOMENTS])
+def test_browser_writes_dates_as_the_server(rules_page, moment):
+    """The restore banner's time reads like every date of the site (gangwei.dates.format_datetime)."""
+    assert rules_page.evaluate("iso => GangweiRules.formatDateTime(iso)", moment.isoformat()) == format_datetime(moment)
