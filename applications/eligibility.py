@@ -14,6 +14,15 @@ ACHIEVEMENTS_LIMIT = 500
 MIN_STAFF = 3
 SPECIAL_REASON_MISSING = RULES["special_reason_missing"]
 TOTAL_NOT_POSITIVE = RULES["total_not_positive"]
+# The largest count every supported database stores (PostgreSQL's integer); SQLite's is larger.
+MAX_COUNT = 2_147_483_647
+# What the two number fields refuse, and in which words: below `min` (PositiveIntegerField's 0; a
+# draft may hold 0, submission refuses it), not a whole number, above MAX_COUNT. The form sets
+# these as its error_messages; rules.js says the same as the clerk types (GangweiRules.countError).
+COUNT_FIELDS = {
+    "staff_total": {"min": 0, "below": "total_not_positive", "invalid": "total_invalid", "above": "total_too_large"},
+    "staff_women": {"min": 0, "below": "women_negative", "invalid": "women_invalid", "above": "women_too_large"},
+}
 
 
 def rule_message(key: str, **params) -> str:
@@ -23,7 +32,11 @@ def rule_message(key: str, **params) -> str:
 
 def rule_catalogue() -> dict:
     """What static/js/rules.js reads from the page (json_script "rule-catalogue")."""
-    return {"phrases": RULES, "limits": {"achievements": ACHIEVEMENTS_LIMIT, "minStaff": MIN_STAFF}}
+    return {
+        "phrases": RULES,
+        "limits": {"achievements": ACHIEVEMENTS_LIMIT, "minStaff": MIN_STAFF, "maxCount": MAX_COUNT},
+        "counts": COUNT_FIELDS,
+    }
 
 
 # Unicode's White_Space property, written out so that rules.js uses exactly the same set.

@@ -11,19 +11,12 @@ from django.core.validators import MaxValueValidator
 from django.forms import formset_factory
 from django.http import QueryDict
 
-from applications.eligibility import rule_message
+from applications.eligibility import COUNT_FIELDS, MAX_COUNT, rule_message
 from applications.models import Application, Gender
 from applications.phrases import NOT_SAVED, NOT_SAVED_MORE, REQUIRED, RULES
 from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
 
 DEFAULT_UNIT_OPINION = "情况属实，同意申报。"
-# The largest count every supported database stores (PostgreSQL's integer); SQLite's is larger.
-MAX_COUNT = 2_147_483_647
-# The catalogue's wording for what the number fields refuse: (below minimum, not a number, too large).
-COUNT_MESSAGES = {
-    "staff_total": ("total_not_positive", "total_invalid", "total_too_large"),
-    "staff_women": ("women_negative", "women_invalid", "women_too_large"),
-}
 
 
 class ApplicationForm(forms.ModelForm):
@@ -59,13 +52,15 @@ class ApplicationForm(forms.ModelForm):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
         self.fields["achievements"].widget.attrs["data-counter"] = "achievements"
         self.fields["staff_total"].widget.attrs["min"] = 1
-        for name, (below, invalid, above) in COUNT_MESSAGES.items():
+        for name, rule in COUNT_FIELDS.items():
             count = self.fields[name]
             count.max_value = MAX_COUNT
             count.validators.append(MaxValueValidator(MAX_COUNT))
             count.widget.attrs["max"] = MAX_COUNT
             count.error_messages.update(
-                min_value=RULES[below], invalid=RULES[invalid], max_value=rule_message(above, limit=MAX_COUNT)
+                min_value=RULES[rule["below"]],
+                invalid=RULES[rule["invalid"]],
+                max_value=rule_message(rule["above"], limit=MAX_COUNT),
             )
         # A draft may leave them blank; submission asks for them in these words (eligibility).
         for name, message in REQUIRED.items():

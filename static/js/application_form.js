@@ -89,6 +89,11 @@
     });
     shareOut.textContent = result.womenShare || "—";
     result.checks.forEach(function (c) { mark(c.code, c.ok, c.message); });
+    // What the server's number fields would refuse, in their words, before any rule of the notice.
+    var typed = ["staff_total", "staff_women"].map(function (name) {
+      return field(name) ? R.countError(name, field(name).value) : "";
+    }).filter(Boolean);
+    if (typed.length) mark("counts", false, typed.join(""));
     if (reasonWrap && special) reasonWrap.classList.toggle("d-none", !special.checked);
 
     var text = field("achievements").value;

@@ -74,6 +74,18 @@
   function div(a, b) { return (a - (a % b)) / b; }
 
   // Mirrors eligibility.women_share_text(): floored to one decimal, a note for impossible counts.
+  // Mirrors the form's number fields (forms.ApplicationForm, eligibility.COUNT_FIELDS): the
+  // field's own error for what was typed, '' for blank and for a number the field accepts.
+  function countError(name, text) {
+    var rule = CATALOGUE.counts[name];
+    if (text === null || text === undefined || text === "") return "";
+    var n = parseInteger(text);
+    if (n === null) return phrase(rule.invalid);
+    if (n < rule.min) return phrase(rule.below);
+    if (n > CATALOGUE.limits.maxCount) return phrase(rule.above, { limit: CATALOGUE.limits.maxCount });
+    return "";
+  }
+
   function womenShareText(total, women) {
     if (total === null || total === undefined || women === null || women === undefined) return "";
     if (total <= 0) return phrase("share_no_total");
@@ -153,6 +165,7 @@
 
   root.GangweiRules = {
     formatDateTime: formatDateTime,
+    countError: countError,
     LIMIT: LIMIT,
     phrase: phrase,
     countChars: countChars,

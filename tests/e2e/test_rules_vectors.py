@@ -176,3 +176,26 @@ MOMENTS = [
 def test_browser_writes_dates_as_the_server(rules_page, moment):
     """The restore banner's time reads like every date of the site (gangwei.dates.format_datetime)."""
     assert rules_page.evaluate("iso => GangweiRules.formatDateTime(iso)", moment.isoformat()) == format_datetime(moment)
+
+
+def _field_error(name: str, text: str) -> str:
+    """What the server's form field says of `text` ('' when it accepts it)."""
+    from django.core.exceptions import ValidationError
+
+    from applications.forms import ApplicationForm
+
+    try:
+        ApplicationForm().fields[name].clean(text)
+    except ValidationError as exc:
+        return "".join(exc.messages)
+    return ""
+
+
+COUNT_TEXTS = [case["text"] for case in VECTORS["integer"]] + ["0", "-1", "2147483647", "2147483648", "-99999999999"]
+
+
+@pytest.mark.parametrize("name", ["staff_total", "staff_women"])
+def test_number_field_errors_worded_as_the_server(rules_page, name):
+    """Whatever is typed into 岗位总人数 / 其中女性人数, the browser says what the form field says."""
+    browser = rules_page.evaluate("([n, texts]) => texts.map(t => GangweiRules.countError(n, t))", [name, COUNT_TEXTS])
+    assert dict(zip(COUNT_TEXTS, browser, strict=True)) == {text: _field_error(name, text) for text in COUNT_TEXTS}
