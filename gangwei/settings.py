@@ -169,6 +169,8 @@ CSRF_FAILURE_VIEW = "gangwei.views.csrf_failure"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文")]
 TIME_ZONE = "Asia/Shanghai"
+# Django's own date display follows gangwei.dates (2020年9月20日 23:59:59).
+FORMAT_MODULE_PATH = ["gangwei.formats"]
 USE_I18N = True
 USE_TZ = True
 

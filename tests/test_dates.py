@@ -36,3 +36,17 @@ def test_format_none_is_blank():
 def test_filters_render_the_same():
     template = engines["django"].from_string("{% load dates %}{{ m|datetime_cn }}|{{ m|date_cn }}|{{ n|datetime_cn }}")
     assert template.render({"m": shanghai(2020, 12, 8, 8, 0, 0), "n": None}) == "2020年12月8日 08:00:00|2020年12月8日|"
+
+
+def test_django_display_formats_are_the_same():
+    """Admin lists and {{ moment }} in a template write dates as gangwei.dates does."""
+    from django.utils import formats, timezone
+
+    moment = shanghai(2020, 12, 8, 8, 0, 5)
+    local = timezone.localtime(moment)
+    assert [
+        formats.date_format(local, "DATETIME_FORMAT"),
+        formats.date_format(local, "SHORT_DATETIME_FORMAT"),
+        formats.date_format(local.date(), "DATE_FORMAT"),
+        engines["django"].from_string("{{ m }}").render({"m": moment}),
+    ] == [format_datetime(moment), format_datetime(moment), format_date(moment), format_datetime(moment)]
