@@ -823,3 +823,22 @@ def test_refused_post_after_deadline_says_typed_text_not_saved(applicant, campai
         "返回我的申报",
     ]
     assert re.search(r'<textarea name="achievements"[^>]* readonly[^>]*>\n截止后写的事迹</textarea>', html)
+
+
+def test_review_list_shows_floored_share_and_the_date(apply_window, reviewer_a, campaign, unit, client_for):
+    ApplicationFactory(
+        campaign=campaign,
+        unit=unit,
+        status=Status.SUBMITTED,
+        number="2021-CZ-001",
+        staff_total=5001,
+        staff_women=3000,
+        submitted_at=shanghai(2020, 9, 1, 9, 5, 0),
+    )
+
+    html = client_for(reviewer_a).get("/review/").content.decode()
+
+    assert re.findall(r'<td data-label="(人数/女性|提交时间)">([^<]*)</td>', html) == [
+        ("人数/女性", "5001 / 3000（59.9%）"),
+        ("提交时间", "2020年9月1日 09:05:00"),
+    ]
