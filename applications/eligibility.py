@@ -1,16 +1,43 @@
 """The rules of the notice's section 二(三) and the 500-字 limit, as plain functions.
 
 The browser's live hints (static/js/rules.js) mirror these functions; the cases that both
-must agree on live in tests/vectors/rules.json. The server is the authority.
+must agree on live in tests/vectors/rules.json. The server is the authority. The wording of every
+rule is applications.phrases.RULES, which the browser gets as data (rule_catalogue).
 """
 
 import re
 from dataclasses import dataclass, field
 
+from applications.phrases import LEADER_INCOMPLETE, LEADER_PHONE_INVALID, PLEDGE_MISSING, REQUIRED, RULES
+
 ACHIEVEMENTS_LIMIT = 500
 MIN_STAFF = 3
-SPECIAL_REASON_MISSING = "勾选特殊岗位时，请写明理由。"
-TOTAL_NOT_POSITIVE = "岗位总人数必须是正整数。"
+SPECIAL_REASON_MISSING = RULES["special_reason_missing"]
+TOTAL_NOT_POSITIVE = RULES["total_not_positive"]
+# The largest count every supported database stores (PostgreSQL's integer); SQLite's is larger.
+MAX_COUNT = 2_147_483_647
+# What the two number fields refuse, and in which words: below `min` (PositiveIntegerField's 0; a
+# draft may hold 0, submission refuses it), not a whole number, above MAX_COUNT. The form sets
+# these as its error_messages; rules.js says the same as the clerk types (GangweiRules.countError).
+COUNT_FIELDS = {
+    "staff_total": {"min": 0, "below": "total_not_positive", "invalid": "total_invalid", "above": "total_too_large"},
+    "staff_women": {"min": 0, "below": "women_negative", "invalid": "women_invalid", "above": "women_too_large"},
+}
+
+
+def rule_message(key: str, **params) -> str:
+    """The catalogue's wording of one rule, placeholders filled (rules.js has the same function)."""
+    return RULES[key].format(**params)
+
+
+def rule_catalogue() -> dict:
+    """What static/js/rules.js reads from the page (json_script "rule-catalogue")."""
+    return {
+        "phrases": RULES,
+        "limits": {"achievements": ACHIEVEMENTS_LIMIT, "minStaff": MIN_STAFF, "maxCount": MAX_COUNT},
+        "counts": COUNT_FIELDS,
+    }
+
 
 # Unicode's White_Space property, written out so that rules.js uses exactly the same set.
 WHITESPACE_CLASS = "\u0009-\u000d\u0020\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -65,10 +92,22 @@ class Eligibility:
 
 
 def women_share_text(total: int | None, women: int | None) -> str:
-    """女性占比 to one decimal, rounded half up in exact integer arithmetic."""
-    if not total or women is None or total <= 0 or women < 0:
+    """女性占比 as the site shows it everywhere: floored to one decimal in integer arithmetic.
+
+    Floored, never rounded, so that what is shown agrees with the rule: 3000 of 5001 is "59.9%"
+    (not "60.0%" beside 未达到60%), and "60.0%" appears exactly when 5 × women ≥ 3 × total.
+    Counts that give no share (a total of 0, women above the total, negative women) give a short
+    note instead of a percentage; unknown counts give ''.
+    """
+    if total is None or women is None:
         return ""
-    tenths = (women * 1000 * 2 + total) // (total * 2)
+    if total <= 0:
+        return RULES["share_no_total"]
+    if women < 0:
+        return RULES["share_women_negative"]
+    if women > total:
+        return RULES["share_women_above_total"]
+    tenths = women * 1000 // total
     return f"{tenths // 10}.{tenths % 10}%"
 
 
@@ -84,24 +123,25 @@ def evaluate(
     result = Eligibility(women_share=women_share_text(total, women))
     counts_known = total is not None and women is not None
     counts_valid = counts_known and total > 0 and women >= 0 and women <= total
+    counts_label = RULES["counts_label"]
 
     if not counts_known:
-        counts = Check("counts", "人数填写完整", None, "请填写岗位总人数和其中女性人数。", "staff_women")
+        counts = Check("counts", counts_label, None, RULES["counts_missing"], "staff_women")
     elif total <= 0:
-        counts = Check("counts", "人数填写完整", False, TOTAL_NOT_POSITIVE, "staff_total")
+        counts = Check("counts", counts_label, False, TOTAL_NOT_POSITIVE, "staff_total")
     elif women < 0:
-        counts = Check("counts", "人数填写完整", False, "女性人数不能为负数。", "staff_women")
+        counts = Check("counts", counts_label, False, RULES["women_negative"], "staff_women")
     elif women > total:
         counts = Check(
-            "counts", "人数填写完整", False, f"女性人数（{women}）不能大于岗位总人数（{total}）。", "staff_women"
+            "counts", counts_label, False, rule_message("women_above_total", women=women, total=total), "staff_women"
         )
     else:
-        counts = Check("counts", "人数填写完整", True)
+        counts = Check("counts", counts_label, True)
     result.checks.append(counts)
 
-    share_label = "女性占60%以上（含60%）"
+    share_label = RULES["share_label"]
     if not counts_valid:
-        result.checks.append(Check("share", share_label, None, "填写人数后计算女性占比。", "staff_women"))
+        result.checks.append(Check("share", share_label, None, RULES["share_pending"], "staff_women"))
     elif 5 * women >= 3 * total:
         result.checks.append(Check("share", share_label, True))
     else:
@@ -110,19 +150,19 @@ def evaluate(
                 "share",
                 share_label,
                 False,
-                f"女性占比为{result.women_share}，未达到60%（{total}人的岗位至少需要{-(-3 * total // 5)}名女性）。",
+                rule_message("share_too_low", share=result.women_share, total=total, needed=-(-3 * total // 5)),
                 "staff_women",
             )
         )
 
-    staff_label = "至少3名工作人员（特殊岗位除外）"
+    staff_label = RULES["staff_label"]
     # Blank means what count_chars means: nothing but White_Space (so U+3000 and U+00A0 too).
     has_reason = count_chars(special_reason) > 0
     if special_post and not has_reason:
         # Ticking 特殊岗位 asks for a reason whatever the count: the one place this rule lives.
         result.checks.append(Check("staff", staff_label, False, SPECIAL_REASON_MISSING, "special_reason"))
     elif total is None:
-        result.checks.append(Check("staff", staff_label, None, "请填写岗位总人数。", "staff_total"))
+        result.checks.append(Check("staff", staff_label, None, RULES["total_missing"], "staff_total"))
     elif total <= 0:
         # The counts check says the same; submission_errors reports it once.
         result.checks.append(Check("staff", staff_label, None, TOTAL_NOT_POSITIVE, "staff_total"))
@@ -134,18 +174,18 @@ def evaluate(
                 "staff",
                 staff_label,
                 False,
-                f"岗位只有{total}名工作人员，少于3人；如属特殊岗位，请勾选“特殊岗位”并写明理由。",
+                rule_message("staff_too_few", total=total),
                 "staff_total",
             )
         )
 
-    leader_label = "负责人中至少有1名女性"
+    leader_label = RULES["leader_label"]
     if not leader_genders:
-        result.checks.append(Check("leader", leader_label, None, "请至少填写1名岗位负责人。", "leaders"))
+        result.checks.append(Check("leader", leader_label, None, RULES["leader_missing"], "leaders"))
     elif "F" in leader_genders:
         result.checks.append(Check("leader", leader_label, True))
     else:
-        result.checks.append(Check("leader", leader_label, False, "岗位负责人中至少要有1名女性。", "leaders"))
+        result.checks.append(Check("leader", leader_label, False, RULES["leader_no_woman"], "leaders"))
     return result
 
 
@@ -153,22 +193,13 @@ def achievements_error(text: str) -> str:
     """The message for a 主要事迹 that breaks the rules, or ''."""
     n = count_chars(text)
     if n == 0:
-        return "请填写主要事迹。"
+        return RULES["achievements_missing"]
     if n > ACHIEVEMENTS_LIMIT:
-        return f"主要事迹限{ACHIEVEMENTS_LIMIT}字以内，当前{n}字（不计空格和换行），请删减{n - ACHIEVEMENTS_LIMIT}字。"
+        return rule_message("achievements_too_long", limit=ACHIEVEMENTS_LIMIT, count=n, over=n - ACHIEVEMENTS_LIMIT)
     return ""
 
 
-REQUIRED_FIELDS = {
-    "applicant_name": "请填写申报单位（单位全称及科室/班组）。",
-    "post_name": "请填写岗位名称。",
-    "parent_unit": "请填写所属单位。",
-    "category": "请选择创建对象类别。",
-    "contact_name": "请填写联系人。",
-    "contact_title": "请填写联系人职务。",
-    "contact_phone": "请填写联系电话。",
-    "unit_opinion": "请填写单位意见。",
-}
+REQUIRED_FIELDS = REQUIRED
 
 
 def submission_errors(*, data: dict, leaders: list[dict]) -> dict[str, list[str]]:
@@ -207,12 +238,12 @@ def submission_errors(*, data: dict, leaders: list[dict]) -> dict[str, list[str]
             if not str(leader.get(key) or "").strip()
         ]
         if missing:
-            add("leaders", f"第{index}位负责人未填写：{'、'.join(missing)}。")
+            add("leaders", LEADER_INCOMPLETE.format(index=index, missing="、".join(missing)))
         elif leader.get("phone"):
             try:
                 validate_phone(leader["phone"])
             except ValidationError:
-                add("leaders", f"第{index}位负责人的联系电话无效。")
+                add("leaders", LEADER_PHONE_INVALID.format(index=index))
 
     result = evaluate(
         total=data.get("staff_total"),
@@ -230,5 +261,5 @@ def submission_errors(*, data: dict, leaders: list[dict]) -> dict[str, list[str]
             add(check.field, check.message)
 
     if not data.get("pledge"):
-        add("pledge", "请确认本岗位符合通知第二部分的五项创建条件。")
+        add("pledge", PLEDGE_MISSING)
     return errors

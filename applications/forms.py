@@ -7,10 +7,13 @@ A draft accepts anything incomplete. Submission is judged by the service on the 
 import secrets
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.forms import formset_factory
 from django.http import QueryDict
 
+from applications.eligibility import COUNT_FIELDS, MAX_COUNT, rule_message
 from applications.models import Application, Gender
+from applications.phrases import NOT_SAVED, NOT_SAVED_MORE, REQUIRED, RULES
 from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
 
 DEFAULT_UNIT_OPINION = "情况属实，同意申报。"
@@ -49,6 +52,19 @@ class ApplicationForm(forms.ModelForm):
             self.fields[name].widget.attrs.setdefault("autocomplete", "off")
         self.fields["achievements"].widget.attrs["data-counter"] = "achievements"
         self.fields["staff_total"].widget.attrs["min"] = 1
+        for name, rule in COUNT_FIELDS.items():
+            count = self.fields[name]
+            count.max_value = MAX_COUNT
+            count.validators.append(MaxValueValidator(MAX_COUNT))
+            count.widget.attrs["max"] = MAX_COUNT
+            count.error_messages.update(
+                min_value=RULES[rule["below"]],
+                invalid=RULES[rule["invalid"]],
+                max_value=rule_message(rule["above"], limit=MAX_COUNT),
+            )
+        # A draft may leave them blank; submission asks for them in these words (eligibility).
+        for name, message in REQUIRED.items():
+            self.fields[name].error_messages["required"] = message
 
     def clean(self):
         cleaned = super().clean()
@@ -56,7 +72,7 @@ class ApplicationForm(forms.ModelForm):
         # in the words of eligibility.evaluate (the constraint's own message would sit above the form).
         total, women = cleaned.get("staff_total"), cleaned.get("staff_women")
         if total is not None and women is not None and women > total:
-            self.add_error("staff_women", f"女性人数（{women}）不能大于岗位总人数（{total}）。")
+            self.add_error("staff_women", rule_message("women_above_total", women=women, total=total))
         return cleaned
 
 
@@ -98,9 +114,7 @@ def rows_of(formset) -> list[dict]:
 class ApplicationFormBundle:
     """The form and its two formsets, validated together for a draft or a submission."""
 
-    def __init__(
-        self, data=None, *, instance: Application | None = None, leaders=None, honours=None, initial=None
-    ):
+    def __init__(self, data=None, *, instance: Application | None = None, leaders=None, honours=None, initial=None):
         if instance is None:
             initial = {"unit_opinion": DEFAULT_UNIT_OPINION, "form_token": secrets.token_hex(16), **(initial or {})}
         self.form = ApplicationForm(data, instance=instance, initial=initial)
@@ -109,6 +123,7 @@ class ApplicationFormBundle:
         self.leaders = LeaderFormSet(data, prefix="leaders", initial=leaders or [{}])
         self.honours = HonourFormSet(data, prefix="honours", initial=honours or [])
         self.row_errors: list[str] = []
+        self.read_only = False
 
     @classmethod
     def bound_to(cls, application: Application, leaders: list[dict], honours: list[dict]) -> "ApplicationFormBundle":
@@ -129,6 +144,22 @@ class ApplicationFormBundle:
                 for key, value in row.items():
                     data[f"{prefix}-{i}-{key}"] = value
         return cls(data, instance=application)
+
+    def make_read_only(self) -> None:
+        """Show everything, change nothing: text stays selectable (readonly), choices are disabled.
+
+        Only the widgets change, so a bound form still shows what was posted (field.disabled would
+        show the saved value instead). The server refuses a POST whatever the page says.
+        """
+        self.read_only = True
+        forms_ = [self.form, *self.leaders.forms, *self.honours.forms]
+        for form in forms_:
+            for field in form.fields.values():
+                widget = field.widget
+                if isinstance(widget, (forms.CheckboxInput, forms.widgets.ChoiceWidget)):
+                    widget.attrs["disabled"] = True
+                else:
+                    widget.attrs["readonly"] = True
 
     def is_valid(self) -> bool:
         """Whether the form can be saved as a draft (types and lengths right, rows complete enough)."""
@@ -170,3 +201,22 @@ class ApplicationFormBundle:
     @property
     def form_token(self) -> str:
         return self.form.cleaned_data.get("form_token") or ""
+
+
+def not_saved_message(bundle: ApplicationFormBundle, shown: int = 3) -> str:
+    """ "未保存：…" with the first `shown` problems of a bundle that could not be saved at all."""
+    problems = [f"{e}" for e in bundle.form.non_field_errors()]
+    for name, errors in bundle.form.errors.items():
+        if name != "__all__":
+            problems += [f"{bundle.form.fields[name].label}：{e}" for e in errors]
+    for formset, what in ((bundle.leaders, "岗位负责人"), (bundle.honours, "曾获荣誉")):
+        problems += [f"{what}：{e}" for e in formset.non_form_errors()]
+        for index, form in enumerate(formset.forms, start=1):
+            for name, errors in form.errors.items():
+                label = form.fields[name].label if name in form.fields else ""
+                problems += [f"{what}第{index}行{label}：{e}" for e in errors]
+    problems = [p if p.endswith(("。", "）", "！", "？")) else p + "。" for p in problems]
+    text = "".join(problems[:shown])
+    if len(problems) > shown:
+        text += NOT_SAVED_MORE.format(count=len(problems) - shown)
+    return NOT_SAVED.format(problems=text)

@@ -57,3 +57,102 @@ UPLOAD_NONE_CHOSEN = "请先选择要上传的文件。"
 
 # -- Pages: closed stages, refusals, the eligibility rules (read by the browser too) -------------
 
+# A refusal that saved nothing says so, and what to fix; a draft saved but not submitted says that.
+NOT_SAVED = "未保存：{problems}请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
+NOT_SAVED_MORE = "另有{count}处需要修改。"
+NOT_SUBMITTED = "未提交：申报表还有需要修改的项目（已在下方标红）。内容已保存为草稿，改好后请再点“提交申报”。"
+
+# 申报 (or 初审 for a returned application) is closed for this unit: shown instead of a live form.
+STAGE_CLOSED_TITLE = "{stage}已截止，现在不能{doing}"
+STAGE_NOT_OPEN_TITLE = "{stage}尚未开始，现在不能{doing}"
+STAGE_WINDOW = "{stage}开放时间：{opens}至{closes}。"
+STAGE_ASK_EXTENSION = "如确需延期，请联系{body}{body_contact}，或柳州市妇女联合会宣发部（联系电话 0772-2850377）。"
+STAGE_BODY_CONTACT = "（{contact}）"
+STAGE_READ_ONLY = "下方是已保存的内容，只能查看，不能修改。"
+STAGE_READ_ONLY_TYPED = "下方是您刚才填写的内容，尚未保存，只能查看和复制。"
+DOING_NEW = "新建申报表"
+DOING_EDIT = "修改或提交申报表"
+
+# 下一步 on 我的申报 and the detail page: what is really next, by status and window.
+NEXT_DRAFT_OPEN = "继续填写，并在申报截止前提交"
+NEXT_DRAFT_CLOSED = "申报已截止，这份草稿不能再提交；如需延期，请联系{body}"
+NEXT_DRAFT_NOT_YET = "申报尚未开始，开始后可填写提交"
+NEXT_SUBMITTED = "等待{body}初审；请打印申报表，盖章签字后上传扫描件"
+NEXT_SUBMITTED_CLOSED = "等待{body}初审"
+NEXT_RETURNED_OPEN = "按初审意见修改后重新提交（初审截止前）"
+NEXT_RETURNED_CLOSED = "初审已截止，退回的申报表不能再重新提交；如需延期，请联系{body}"
+NEXT_RECOMMENDED = "{body}已推荐，等待其报送市妇联"
+NEXT_NOT_RECOMMENDED = "本年度初审未获推荐"
+NEXT_REPORTED = "已报送市妇联：岗位负责人须参加市妇联组织的创建培训"
+NEXT_PASSED = "考核合格，等待命名"
+NEXT_FAILED = "考核未通过"
+NEXT_NAMED = "已授予柳州市巾帼文明岗荣誉称号"
+NEXT_NOT_NAMED = "本年度未予命名"
+
+# The timeline as a history: what happened (by event), and what its note is.
+EVENT_TEXT = {
+    "create": "创建申报表草稿",
+    "edit": "保存对申报表的修改",
+    "submit": "提交申报表，送初审单位初审",
+    "withdraw": "撤回申报表，回到草稿",
+    "return": "退回申报表，请申报单位按意见修改",
+    "resubmit": "按初审意见修改后重新提交",
+    "recommend": "初审推荐，待报送市妇联",
+    "not_recommend": "初审不予推荐",
+    "report": "报送市妇联",
+    "pass": "考核合格",
+    "fail": "考核不合格",
+    "name": "命名为柳州市巾帼文明岗",
+    "not_name": "不予命名",
+    "upload": "上传附件",
+    "delete_upload": "删除附件",
+}
+EVENT_NOTE_LABEL = {"return": "退回意见", "not_recommend": "理由", "upload": "文件", "delete_upload": "文件"}
+EVENT_NOTE_LABEL_DEFAULT = "说明"
+
+# The rules of the notice's section 二(三), the counted 字 and the number fields. One wording for
+# eligibility.py, the form's error_messages and static/js/rules.js, which gets this dict as data
+# (json_script, see eligibility.rule_catalogue): never a copy in the js. {name} are placeholders.
+RULES = {
+    "counts_label": "人数填写完整",
+    "share_label": "女性占60%以上（含60%）",
+    "staff_label": "至少3名工作人员（特殊岗位除外）",
+    "leader_label": "负责人中至少有1名女性",
+    "achievements_label": "主要事迹500字以内",
+    "counts_missing": "请填写岗位总人数和其中女性人数。",
+    "total_missing": "请填写岗位总人数。",
+    "total_not_positive": "岗位总人数必须是正整数。",
+    "total_invalid": "岗位总人数请填写整数（如 12）。",
+    "total_too_large": "岗位总人数不能超过{limit}。",
+    "women_negative": "女性人数不能为负数。",
+    "women_invalid": "女性人数请填写整数（如 8）。",
+    "women_too_large": "女性人数不能超过{limit}。",
+    "women_above_total": "女性人数（{women}）不能大于岗位总人数（{total}）。",
+    "share_pending": "填写人数后计算女性占比。",
+    "share_too_low": "女性占比为{share}，未达到60%（{total}人的岗位至少需要{needed}名女性）。",
+    "share_no_total": "无法计算（岗位总人数须大于0）",
+    "share_women_negative": "无法计算（女性人数不能为负数）",
+    "share_women_above_total": "无法计算（女性人数多于岗位总人数）",
+    "special_reason_missing": "勾选特殊岗位时，请写明理由。",
+    "staff_too_few": "岗位只有{total}名工作人员，少于3人；如属特殊岗位，请勾选“特殊岗位”并写明理由。",
+    "leader_missing": "请至少填写1名岗位负责人。",
+    "leader_no_woman": "岗位负责人中至少要有1名女性。",
+    "achievements_missing": "请填写主要事迹。",
+    "achievements_too_long": "主要事迹限{limit}字以内，当前{count}字（不计空格和换行），请删减{over}字。",
+}
+
+# What submission asks of each field left blank (a draft may leave them blank).
+REQUIRED = {
+    "applicant_name": "请填写申报单位（单位全称及科室/班组）。",
+    "post_name": "请填写岗位名称。",
+    "parent_unit": "请填写所属单位。",
+    "category": "请选择创建对象类别。",
+    "contact_name": "请填写联系人。",
+    "contact_title": "请填写联系人职务。",
+    "contact_phone": "请填写联系电话。",
+    "unit_opinion": "请填写单位意见。",
+}
+PLEDGE_MISSING = "请确认本岗位符合通知第二部分的五项创建条件。"
+LEADER_INCOMPLETE = "第{index}位负责人未填写：{missing}。"
+LEADER_PHONE_INVALID = "第{index}位负责人的联系电话无效。"
+

@@ -8,25 +8,25 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from applications import phrases
 from applications.access import applications_visible_to
 from applications.models import Application, ApplicationEvent, Honour, Leader, Status
 from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
 from applications.workflow import ATTACHABLE, EDITABLE, EVENT_LABELS, Action, allowed_actions
-from gangwei.deadlines import stage_closes_at, stage_is_open, within
-from gangwei.models import Campaign, DeadlineExtension, Stage, User
+from gangwei.dates import format_datetime, format_time
+from gangwei.deadlines import current_campaign, extensions_for, stage_closes_at, stage_is_open, within
+from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage, User
 from gangwei.roles import Role, role_of
 
+# 下一步 of the statuses whose next step does not depend on a window.
 NEXT_STEP = {
-    Status.DRAFT: "继续填写并提交申报表",
-    Status.SUBMITTED: "等待所属初审单位审核；可打印申报表，盖章签字后上传扫描件",
-    Status.RETURNED: "按初审意见修改后重新提交",
-    Status.NOT_RECOMMENDED: "本年度初审未获推荐",
-    Status.RECOMMENDED: "初审单位已推荐，等待其报送市妇联",
-    Status.REPORTED: "已报送市妇联：岗位负责人须参加市妇联组织的创建培训",
-    Status.PASSED: "考核合格，等待命名",
-    Status.FAILED: "考核未通过",
-    Status.NAMED: "已授予柳州市巾帼文明岗荣誉称号",
-    Status.NOT_NAMED: "本年度未予命名",
+    Status.NOT_RECOMMENDED: phrases.NEXT_NOT_RECOMMENDED,
+    Status.RECOMMENDED: phrases.NEXT_RECOMMENDED,
+    Status.REPORTED: phrases.NEXT_REPORTED,
+    Status.PASSED: phrases.NEXT_PASSED,
+    Status.FAILED: phrases.NEXT_FAILED,
+    Status.NAMED: phrases.NEXT_NAMED,
+    Status.NOT_NAMED: phrases.NEXT_NOT_NAMED,
 }
 
 
@@ -41,6 +41,10 @@ class Deadline:
         return within(self.opens_at, self.closes_at)
 
     @property
+    def not_yet_open(self) -> bool:
+        return timezone.now() < self.opens_at
+
+    @property
     def days_left(self) -> int:
         """Whole calendar days left in Asia/Shanghai, 0 on the last day."""
         today = timezone.localdate()
@@ -48,14 +52,13 @@ class Deadline:
 
     @property
     def text(self) -> str:
-        local = timezone.localtime(self.closes_at)
-        when = f"{local:%Y年%m月%d日 %H:%M}"
-        if timezone.now() < self.opens_at:
-            return f"{self.stage.label}尚未开始（{timezone.localtime(self.opens_at):%Y年%m月%d日 %H:%M}开始）"
+        when = format_datetime(self.closes_at)
+        if self.not_yet_open:
+            return f"{self.stage.label}尚未开始（{format_datetime(self.opens_at)}开始）"
         if not self.is_open:
             return f"{self.stage.label}已于{when}截止"
         if self.days_left == 0:
-            return f"{self.stage.label}今天{local:%H:%M}截止"
+            return f"{self.stage.label}今天{format_time(self.closes_at)}截止"
         return f"距{self.stage.label}截止还有{self.days_left}天（{when}）"
 
 
@@ -74,6 +77,74 @@ def deadline_for(application: Application, *, extensions: list[DeadlineExtension
 def apply_deadline(campaign: Campaign, user: User, *, extensions: list[DeadlineExtension] | None = None) -> Deadline:
     closes_at = stage_closes_at(campaign, Stage.APPLY, user.organisation, extensions=extensions)
     return Deadline(Stage.APPLY, closes_at, campaign.opens_at)
+
+
+@dataclass
+class ApplyState:
+    """The current campaign and the unit's 申报 window, loaded once per request."""
+
+    campaign: Campaign | None
+    extensions: list[DeadlineExtension]
+    deadline: Deadline | None
+
+    @property
+    def may_start(self) -> bool:
+        """Whether a new application can be started now (the 新建申报 links)."""
+        return self.deadline is not None and self.deadline.is_open
+
+
+def apply_state_for(request) -> ApplyState:
+    """The applicant's ApplyState, memoised on the request (the page and the menu share it)."""
+    state = getattr(request, "_gangwei_apply_state", None)
+    if state is None:
+        campaign = current_campaign()
+        extensions = extensions_for(request.user.organisation)
+        deadline = apply_deadline(campaign, request.user, extensions=extensions) if campaign else None
+        state = request._gangwei_apply_state = ApplyState(campaign, extensions, deadline)
+    return state
+
+
+@dataclass
+class ClosedNotice:
+    """What a page says instead of offering a live form when the window is shut for this unit."""
+
+    title: str
+    window: str
+    ask: str
+
+
+def _body_contact(unit: Organisation) -> tuple[str, str]:
+    """The unit's 初审 body by name, and its contact in brackets when it has one."""
+    body = unit.parent
+    if body is None:
+        return "所属初审单位", ""
+    contact = "，".join(
+        part
+        for part in (
+            body.contact_name and f"联系人 {body.contact_name}",
+            body.contact_phone and f"电话 {body.contact_phone}",
+        )
+        if part
+    )
+    return body.name, phrases.STAGE_BODY_CONTACT.format(contact=contact) if contact else ""
+
+
+def closed_notice(deadline: Deadline | None, unit: Organisation, doing: str) -> ClosedNotice | None:
+    """The notice for a shut window (None while it is open): since when, and whom to ask."""
+    if deadline is None or deadline.is_open:
+        return None
+    stage = deadline.stage.label
+    window = phrases.STAGE_WINDOW.format(
+        stage=stage, opens=format_datetime(deadline.opens_at), closes=format_datetime(deadline.closes_at)
+    )
+    if deadline.not_yet_open:
+        return ClosedNotice(phrases.STAGE_NOT_OPEN_TITLE.format(stage=stage, doing=doing), window, "")
+    body, contact = _body_contact(unit)
+    return ClosedNotice(
+        phrases.STAGE_CLOSED_TITLE.format(stage=stage, doing=doing),
+        window,
+        phrases.STAGE_ASK_EXTENSION.format(body=body, body_contact=contact),
+    )
 
 
 @dataclass
@@ -183,29 +254,69 @@ def application_for_page(user: User, key: str) -> Application:
 
 @dataclass
 class TimelineEntry:
+    """One line of the history: what happened, who (organisation and person), when, and the note."""
+
     created_at: dt.datetime
-    label: str
-    to_label: str
-    actor: User | None
-    organisation: object
+    label: str  # the action's short name (提交申报, 退回修改 ...)
+    text: str  # what happened, as a sentence
+    who: str  # 柳州市城中区妇女联合会 · 李红
+    note_label: str
     note: str
+    actor: User | None
+    organisation: Organisation | None
 
 
-def timeline(application: Application) -> list[TimelineEntry]:
-    """The events of a prefetched application, labelled for people."""
-    statuses = dict(Status.choices)
+def _who(event: ApplicationEvent) -> str:
+    person = (event.actor.get_full_name() or event.actor.username) if event.actor else ""
+    organisation = event.organisation.name if event.organisation else ""
+    return " · ".join(part for part in (organisation, person) if part)
+
+
+def timeline(application: Application, user: User | None = None) -> list[TimelineEntry]:
+    """The history of a prefetched application, as `user` may read it.
+
+    The unit sees all of it. Anyone else (its 初审 body, the city) sees it from the first
+    submission on: the unit's drafting before that (create, saves, uploads) is its own business.
+    """
+    events = list(application.events.all())
+    if user is not None and user.organisation_id != application.unit_id:
+        first = next((i for i, e in enumerate(events) if e.action == Action.SUBMIT), len(events))
+        events = events[first:]
     return [
         TimelineEntry(
             created_at=event.created_at,
             label=EVENT_LABELS.get(event.action, event.action),
-            to_label=statuses.get(event.to_status, "") if event.to_status != event.from_status else "",
+            text=phrases.EVENT_TEXT.get(event.action, EVENT_LABELS.get(event.action, event.action)),
+            who=_who(event),
+            note_label=phrases.EVENT_NOTE_LABEL.get(event.action, phrases.EVENT_NOTE_LABEL_DEFAULT),
+            note=event.note,
             actor=event.actor,
             organisation=event.organisation,
-            note=event.note,
         )
-        for event in application.events.all()
+        for event in events
     ]
 
 
-def next_step(application: Application) -> str:
-    return NEXT_STEP[Status(application.status)]
+def next_step(application: Application, *, extensions: list[DeadlineExtension] | None = None) -> str:
+    """What is really next for the unit: by status, and for its own statuses by the window now.
+
+    `extensions` (extensions_for) spares the queries on a list page.
+    """
+    status = Status(application.status)
+    if status in NEXT_STEP:
+        body = application.unit.parent.label if application.unit.parent_id else "所属初审单位"
+        return NEXT_STEP[status].format(body=body)
+    unit = application.unit
+    body = unit.parent.name if unit.parent_id else "所属初审单位"
+    if status == Status.SUBMITTED:
+        closes_at = stage_closes_at(application.campaign, Stage.FIRST_REVIEW, unit, extensions=extensions)
+        may_upload = within(application.campaign.opens_at, closes_at)
+        template = phrases.NEXT_SUBMITTED if may_upload else phrases.NEXT_SUBMITTED_CLOSED
+        return template.format(body=unit.parent.label if unit.parent_id else body)
+    deadline = deadline_for(application, extensions=extensions)
+    if status == Status.DRAFT:
+        if deadline.not_yet_open:
+            return phrases.NEXT_DRAFT_NOT_YET
+        return phrases.NEXT_DRAFT_OPEN if deadline.is_open else phrases.NEXT_DRAFT_CLOSED.format(body=body)
+    # Returned: revise and resubmit while 初审 is open.
+    return phrases.NEXT_RETURNED_OPEN if deadline.is_open else phrases.NEXT_RETURNED_CLOSED.format(body=body)

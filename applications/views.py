@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from applications import phrases
 from applications.access import get_application_for, get_attachment_for
-from applications.eligibility import submission_errors, women_share_text
-from applications.forms import ApplicationFormBundle
+from applications.eligibility import rule_catalogue, submission_errors
+from applications.forms import ApplicationFormBundle, not_saved_message
 from applications.models import Application
 from applications.selectors import (
     applicant_actions,
@@ -19,6 +19,8 @@ from applications.selectors import (
     application_for_page,
     applications_for_list,
     apply_deadline,
+    apply_state_for,
+    closed_notice,
     deadline_for,
     next_step,
     return_reason,
@@ -39,7 +41,7 @@ from applications.services import (
 )
 from applications.uploads import quota_of
 from applications.workflow import EDITABLE, TransitionNotAllowed
-from gangwei.deadlines import StageClosed, current_campaign, extensions_for
+from gangwei.deadlines import StageClosed, current_campaign
 from gangwei.roles import is_applicant
 
 
@@ -51,10 +53,14 @@ def _applicant_only(request: HttpRequest) -> None:
 @login_required
 def my_applications(request: HttpRequest) -> HttpResponse:
     _applicant_only(request)
-    campaign = current_campaign()
-    extensions = extensions_for(request.user.organisation)  # one query, not one per row
+    state = apply_state_for(request)
+    extensions = state.extensions  # one query, not one per row
     rows = [
-        {"application": a, "next_step": next_step(a), "deadline": deadline_for(a, extensions=extensions)}
+        {
+            "application": a,
+            "next_step": next_step(a, extensions=extensions),
+            "deadline": deadline_for(a, extensions=extensions),
+        }
         for a in applications_for_list(request.user)
     ]
     return render(
@@ -62,13 +68,20 @@ def my_applications(request: HttpRequest) -> HttpResponse:
         "applications/my_applications.html",
         {
             "rows": rows,
-            "campaign": campaign,
-            "deadline": apply_deadline(campaign, request.user, extensions=extensions) if campaign else None,
+            "campaign": state.campaign,
+            "deadline": state.deadline,
+            "closed": closed_notice(state.deadline, request.user.organisation, phrases.DOING_NEW),
         },
     )
 
 
 def _render_form(request, bundle, application, campaign, status=200):
+    """The 附件1 form; while the window is shut for this unit, a notice and the content read-only."""
+    deadline = deadline_for(application) if application else apply_state_for(request).deadline
+    doing = phrases.DOING_EDIT if application else phrases.DOING_NEW
+    closed = closed_notice(deadline, request.user.organisation, doing)
+    if closed:
+        bundle.make_read_only()
     return render(
         request,
         "applications/form.html",
@@ -77,11 +90,16 @@ def _render_form(request, bundle, application, campaign, status=200):
             "form": bundle.form,
             "application": application,
             "campaign": campaign,
-            "deadline": deadline_for(application) if application else apply_deadline(campaign, request.user),
+            "deadline": deadline,
+            "closed": closed,
+            "read_only_note": phrases.STAGE_READ_ONLY_TYPED if bundle.form.is_bound else phrases.STAGE_READ_ONLY,
+            # A new form with nothing typed has nothing to show while closed: the notice alone.
+            "show_form": not closed or application is not None or bundle.form.is_bound,
             # The browser keeps a copy of what is typed, per user, so a shared computer mixes nothing.
             "storage_key": f"{request.user.pk}-{application.key if application else f'new-{campaign.year}'}",
             "new_storage_key": f"{request.user.pk}-new-{campaign.year}",
             "return_reason": return_reason(application) if application else "",
+            "rule_catalogue": rule_catalogue(),
         },
         status=status,
     )
@@ -92,7 +110,7 @@ def _save(request: HttpRequest, application: Application | None) -> HttpResponse
     campaign = application.campaign if application else current_campaign()
     bundle = ApplicationFormBundle(request.POST, instance=application)
     if not bundle.is_valid():
-        messages.error(request, phrases.FIX_ERRORS)
+        messages.error(request, not_saved_message(bundle))
         return _render_form(request, bundle, application, campaign)
     try:
         if application is None:
@@ -218,8 +236,7 @@ def application_detail(request: HttpRequest, key: str) -> HttpResponse:
             "is_submitted_version": shown.is_submitted_version,
             "next_step": next_step(application),
             "deadline": deadline_for(application),
-            "timeline": timeline(application),
-            "share": women_share_text(shown.application.staff_total, shown.application.staff_women),
+            "timeline": timeline(application, request.user),
             "actions": applicant_actions(application, request.user),
             "quota": quota_of(application.attachments.all()),
         },
@@ -235,7 +252,7 @@ def application_submit_view(request: HttpRequest, key: str) -> HttpResponse:
     except (StageClosed, TransitionNotAllowed) as exc:
         messages.error(request, exc.message)
     except ValidationError:
-        messages.error(request, phrases.FIX_ERRORS)
+        messages.error(request, phrases.NOT_SUBMITTED)
         return redirect(reverse("applications:edit", kwargs={"key": key}) + "?check=1")
     else:
         _submitted_message(request, application)

@@ -14,13 +14,13 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import re_path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from gangwei import axes_admin, phrases  # noqa: F401  (axes_admin: django-axes in Chinese)
 from gangwei.admin_text import ChineseAdminMixin
+from gangwei.dates import format_datetime
 from gangwei.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from gangwei.models import Campaign, DeadlineExtension, Organisation, User
 from gangwei.services import campaign_copy_to_next_year
@@ -39,10 +39,6 @@ class SplitDateTimeWithSeconds(AdminSplitDateTime):
 
 
 DATETIME_WITH_SECONDS = {models.DateTimeField: {"widget": SplitDateTimeWithSeconds}}
-
-
-def local_seconds(value: dt.datetime) -> str:
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
 
 
 def change_reason_max_length(model) -> int:
@@ -141,7 +137,7 @@ class LocalTimeHistoryHelper(HistoricalRecordContextHelper):
     def prepare_delta_change_value(self, change, value):
         value = super().prepare_delta_change_value(change, value)
         if isinstance(value, dt.datetime):
-            return local_seconds(value)
+            return format_datetime(value)
         return value
 
 
@@ -216,7 +212,7 @@ class LocalTimeHistoryAdmin(SimpleHistoryAdmin):
         record = self.history_record(object_id, version_id)
         obj = self.model._default_manager.filter(pk=object_id).first()
         context = {
-            "version_when": local_seconds(record.history_date),
+            "version_when": format_datetime(record.history_date),
             "revert_url": (
                 self.url("history_revert", object_id, version_id)
                 if obj is not None and self.may_revert(request, obj)
@@ -251,7 +247,7 @@ class LocalTimeHistoryAdmin(SimpleHistoryAdmin):
         if value is None or value == "":
             return "—"
         if isinstance(value, dt.datetime):
-            return local_seconds(value)
+            return format_datetime(value)
         if field.choices:
             return str(dict(field.flatchoices).get(value, value))
         return str(value)
@@ -264,7 +260,7 @@ class LocalTimeHistoryAdmin(SimpleHistoryAdmin):
             raise PermissionDenied
         record = self.history_record(object_id, version_id)
         version = record.instance
-        when = local_seconds(record.history_date)
+        when = format_datetime(record.history_date)
         changes = [
             (field, self.display_value(obj, field), self.display_value(version, field))
             for field in self.revert_fields()

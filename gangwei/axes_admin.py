@@ -12,16 +12,16 @@ from axes.conf import settings as axes_settings
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib import admin
-from django.utils import timezone
 
 from gangwei.admin_text import ChineseAdminMixin
+from gangwei.dates import format_datetime
 
 APP_NAME = "登录安全"
 UNKNOWN = "<unknown>"  # what axes stores when a request names no user agent
 
 
 def _local(value) -> str:
-    return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}" if value else "—"
+    return format_datetime(value) if value else "—"
 
 
 def _attempt_str(self) -> str:

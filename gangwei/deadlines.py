@@ -5,6 +5,7 @@ from collections.abc import Iterable
 
 from django.utils import timezone
 
+from gangwei.dates import format_datetime
 from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage
 
 
@@ -19,12 +20,10 @@ class StageClosed(Exception):
 
     @property
     def message(self) -> str:
-        local_close = timezone.localtime(self.closes_at)
         if timezone.now() < self.opens_at:
-            local_open = timezone.localtime(self.opens_at)
-            return f"{self.stage.label}尚未开始（{local_open:%Y年%m月%d日 %H:%M}开始）。"
+            return f"{self.stage.label}尚未开始（{format_datetime(self.opens_at)}开始）。"
         return (
-            f"{self.stage.label}已于{local_close:%Y年%m月%d日 %H:%M:%S}截止，"
+            f"{self.stage.label}已于{format_datetime(self.closes_at)}截止，"
             "系统不再接受此项操作。如需延期，请联系所属初审单位或市妇联宣发部。"
         )
 

@@ -7,8 +7,9 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from gangwei.dates import format_datetime
 
 
 class OrgKind(models.TextChoices):
@@ -213,8 +214,7 @@ class DeadlineExtension(models.Model):
         ]
 
     def __str__(self) -> str:
-        closes_at = timezone.localtime(self.closes_at)
-        return f"{self.organisation} {self.get_stage_display()} 延至 {closes_at:%Y-%m-%d %H:%M:%S}"
+        return f"{self.organisation} {self.get_stage_display()} 延至 {format_datetime(self.closes_at)}"
 
     def clean(self) -> None:
         """An extension only ever gives more time: it must close after the campaign's own deadline."""
@@ -224,6 +224,6 @@ class DeadlineExtension(models.Model):
                 raise ValidationError(
                     {
                         "closes_at": f"延期后的截止时间必须晚于本年度{Stage(self.stage).label}截止时间"
-                        f"（{timezone.localtime(deadline):%Y年%m月%d日 %H:%M:%S}）。"
+                        f"（{format_datetime(deadline)}）。"
                     }
                 )

@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gangwei.context_processors.role",
+                "applications.context_processors.apply_state",
             ],
         },
     },
@@ -171,6 +172,8 @@ LANGUAGES = [("zh-hans", "简体中文")]
 # The project's own Chinese for django-axes and Django's admin (locale/zh_Hans; the .mo is committed).
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# Django's own date display follows gangwei.dates (2020年9月20日 23:59:59).
+FORMAT_MODULE_PATH = ["gangwei.formats"]
 USE_I18N = True
 USE_TZ = True
 

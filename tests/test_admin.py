@@ -9,8 +9,8 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.test import Client
-from django.utils import timezone
 
+from gangwei.dates import format_datetime
 from gangwei.models import Campaign, DeadlineExtension, Stage, User
 from tests.factories import shanghai
 
@@ -115,11 +115,11 @@ def test_admin_campaign_history_page_lists_change(admin_client, superuser, campa
     ]
     # Who changed what and why, in Chinese, the deadlines in Liuzhou time to the second.
     assert [row[1:] for row in cells if row] == [
-        ["已修改", "root（root）", "申报截止：2020-09-2023:59:59→2020-09-2523:59:59", "暴雨停课，延长申报"],
+        ["已修改", "root（root）", "申报截止：2020年9月20日23:59:59→2020年9月25日23:59:59", "暴雨停课，延长申报"],
         ["已创建", "—", "创建", "—"],
     ]
     assert [row[0] for row in cells if row] == [
-        f"{timezone.localtime(r.history_date):%Y-%m-%d%H:%M:%S}" for r in records
+        format_datetime(r.history_date).replace(" ", "") for r in records
     ]
 
 
@@ -251,7 +251,7 @@ def test_admin_extension_records_granted_by_and_keeps_seconds(admin_client, supe
         shanghai(2020, 9, 25, 23, 59, 59),
         superuser,
     )
-    assert str(extension) == "柳州市第一测试医院 申报 延至 2020-09-25 23:59:59"
+    assert str(extension) == "柳州市第一测试医院 申报 延至 2020年9月25日 23:59:59"
     url = f"/admin/gangwei/deadlineextension/{extension.pk}/change/"
     admin_client.post(url, form_as_rendered(admin_client, url))
     extension.refresh_from_db()
@@ -273,7 +273,7 @@ def test_admin_extension_not_after_the_deadline_refused(admin_client, campaign, 
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["closes_at"] == [
-        "延期后的截止时间必须晚于本年度申报截止时间（2020年09月20日 23:59:59）。"
+        "延期后的截止时间必须晚于本年度申报截止时间（2020年9月20日 23:59:59）。"
     ]
     assert list(DeadlineExtension.objects.all()) == []
 
@@ -452,7 +452,7 @@ def test_admin_revert_confirmation_lists_changes_and_needs_reason(admin_client, 
         [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
         for row in re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
     ]
-    assert rows == [["项目", "现在", "还原后"], ["申报截止", "2020-09-25 23:59:59", "2020-09-20 23:59:59"]]
+    assert rows == [["项目", "现在", "还原后"], ["申报截止", "2020年9月25日 23:59:59", "2020年9月20日 23:59:59"]]
     assert deadlines(campaign)[1] == shanghai(2020, 9, 25, 23, 59, 59)  # looking changed nothing
 
     refused = admin_client.post(url, {"reason": ""})
@@ -461,7 +461,7 @@ def test_admin_revert_confirmation_lists_changes_and_needs_reason(admin_client, 
 
     done = admin_client.post(url, {"reason": "雨停了，恢复原定截止"}, follow=True)
     assert done.redirect_chain == [(f"/admin/gangwei/campaign/{campaign.pk}/history/", 302)]
-    when = f"{timezone.localtime(created.history_date):%Y-%m-%d %H:%M:%S}"
+    when = format_datetime(created.history_date)
     assert [str(m) for m in done.context["messages"]] == [f"已将“{campaign}”还原至 {when} 的版本。"]
     assert deadlines(campaign) == CAMPAIGN_2021
     latest = campaign.history.latest()
@@ -547,6 +547,6 @@ def test_admin_revert_that_breaks_a_rule_is_refused_with_the_rule(admin_client, 
     url = f"/admin/gangwei/deadlineextension/{extension.pk}/history/{first.history_id}/revert/"
     response = admin_client.post(url, {"reason": "改回原来的日期"})
     assert response.status_code == 200
-    assert response.context["errors"] == ["延期后的截止时间必须晚于本年度申报截止时间（2020年09月30日 23:59:59）。"]
+    assert response.context["errors"] == ["延期后的截止时间必须晚于本年度申报截止时间（2020年9月30日 23:59:59）。"]
     extension.refresh_from_db()
     assert (extension.closes_at, extension.history.count()) == (shanghai(2020, 10, 2, 23, 59, 59), 2)

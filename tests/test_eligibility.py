@@ -53,11 +53,28 @@ def test_evaluate_vector(vector):
     assert {check.code: check.ok for check in result.checks} == vector["checks"]
     assert result.ok is vector["ok"]
     assert result.women_share == vector["share"]
+    assert {check.code: check.message for check in result.checks} == vector["messages"]
 
 
 @pytest.mark.parametrize("vector", VECTORS["eligibility"], ids=[_eligibility_id(v) for v in VECTORS["eligibility"]])
 def test_women_share_text_vector(vector):
     assert women_share_text(vector["input"]["total"], vector["input"]["women"]) == vector["share"]
+
+
+@pytest.mark.parametrize("vector", VECTORS["share"], ids=[f"{v['women']} of {v['total']}" for v in VECTORS["share"]])
+def test_women_share_display_vector(vector):
+    assert women_share_text(vector["total"], vector["women"]) == vector["text"]
+
+
+def test_share_vectors_hold_the_agreed_cases():
+    """The cases COMMON.md agreed on are in the file both sides read, with the agreed text."""
+    shown = {(v["total"], v["women"]): v["text"] for v in VECTORS["share"]}
+    assert [shown[(5001, 3000)], shown[(5, 3)], shown[(5, 6)], shown[(0, 0)]] == [
+        "59.9%",
+        "60.0%",
+        "无法计算（女性人数多于岗位总人数）",
+        "无法计算（岗位总人数须大于0）",
+    ]
 
 
 @pytest.mark.parametrize("vector", VECTORS["integer"], ids=[v["name"] for v in VECTORS["integer"]])
@@ -93,7 +110,7 @@ def test_evaluate_three_of_five_women_passes():
 def test_evaluate_five_of_nine_women_fails():
     result = _evaluate(9, 5)
     assert result.ok is False
-    assert result.errors() == {"staff_women": ["女性占比为55.6%，未达到60%（9人的岗位至少需要6名女性）。"]}
+    assert result.errors() == {"staff_women": ["女性占比为55.5%，未达到60%（9人的岗位至少需要6名女性）。"]}
 
 
 def test_evaluate_two_staff_fails():
@@ -142,7 +159,7 @@ def test_evaluate_two_staff_special_post_with_reason_passes():
 def test_evaluate_three_staff_passes_without_special_post():
     result = _evaluate(3, 2)
     assert result.ok is True
-    assert result.women_share == "66.7%"
+    assert result.women_share == "66.6%"
 
 
 def test_evaluate_no_woman_among_leaders_fails():
@@ -167,13 +184,37 @@ def test_evaluate_women_equal_total_passes():
     assert _evaluate(4, 4).ok is True
 
 
-def test_women_share_text_rounds_half_up():
-    # 1/8 = 12.5% exactly; 1/16 = 6.25% -> 6.3%; 2/3 = 66.66..% -> 66.7%
-    assert [women_share_text(8, 1), women_share_text(16, 1), women_share_text(3, 2)] == ["12.5%", "6.3%", "66.7%"]
+def test_women_share_text_floors():
+    # 1/8 = 12.5% exactly; 1/16 = 6.25% -> 6.2%; 2/3 = 66.66..% -> 66.6%; 3000/5001 = 59.98..% -> 59.9%
+    assert [women_share_text(8, 1), women_share_text(16, 1), women_share_text(3, 2), women_share_text(5001, 3000)] == [
+        "12.5%",
+        "6.2%",
+        "66.6%",
+        "59.9%",
+    ]
+
+
+def test_women_share_text_shows_60_exactly_when_the_rule_passes():
+    """Every count up to 300 staff: the text reads 60.0% or more if and only if the rule is met."""
+    disagree = [
+        (total, women)
+        for total in range(1, 301)
+        for women in range(total + 1)
+        if (float(women_share_text(total, women).rstrip("%")) >= 60.0) is not (5 * women >= 3 * total)
+    ]
+    assert disagree == []
 
 
 def test_women_share_text_unknown_counts_are_blank():
-    assert [women_share_text(None, 3), women_share_text(0, 0), women_share_text(5, None)] == ["", "", ""]
+    assert [women_share_text(None, 3), women_share_text(5, None)] == ["", ""]
+
+
+def test_women_share_text_impossible_counts_are_a_note():
+    assert [women_share_text(0, 0), women_share_text(5, 6), women_share_text(5, -1)] == [
+        "无法计算（岗位总人数须大于0）",
+        "无法计算（女性人数多于岗位总人数）",
+        "无法计算（女性人数不能为负数）",
+    ]
 
 
 # --- 主要事迹 ≤ 500 字 ---
@@ -357,3 +398,47 @@ def test_submission_errors_501_characters():
     assert submission_errors(data=data, leaders=LEADERS) == {
         "achievements": ["主要事迹限500字以内，当前501字（不计空格和换行），请删减1字。"],
     }
+
+
+# --- one catalogue: the rules' wording in the form's own field errors -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "key"),
+    [
+        ("staff_total", "-1", "total_not_positive"),
+        ("staff_women", "-1", "women_negative"),
+        ("staff_total", "十二", "total_invalid"),
+        ("staff_women", "8.5", "women_invalid"),
+        ("staff_total", "2147483648", "total_too_large"),
+        ("staff_women", "99999999999", "women_too_large"),
+    ],
+)
+@pytest.mark.django_db
+def test_form_number_errors_use_the_catalogue(field, typed, key):
+    from applications.eligibility import rule_message
+    from applications.forms import MAX_COUNT, ApplicationForm
+
+    form = ApplicationForm({field: typed})
+    assert form.is_valid() is False
+    assert form.errors[field] == [rule_message(key, limit=MAX_COUNT)]
+
+
+@pytest.mark.django_db
+def test_form_negative_women_worded_as_the_checklist():
+    """The server's field error and the browser's checklist line say the same: one catalogue."""
+    from applications.forms import ApplicationForm
+
+    form = ApplicationForm({"staff_total": "5", "staff_women": "-1"})
+    form.is_valid()
+    checklist = evaluate(total=5, women=-1, special_post=False, special_reason="", leader_genders=["F"])
+    assert form.errors["staff_women"] == [checklist.errors()["staff_women"][0]] == ["女性人数不能为负数。"]
+
+
+def test_form_required_messages_are_the_submission_ones():
+    from applications.forms import ApplicationForm
+    from applications.phrases import REQUIRED
+
+    form = ApplicationForm()
+    assert {name: form.fields[name].error_messages["required"] for name in REQUIRED} == REQUIRED
+    assert submission_errors(data={}, leaders=[])["post_name"] == [REQUIRED["post_name"]]

@@ -10,6 +10,8 @@ from django.utils.html import escape
 
 from applications import phrases
 from applications.models import Application, Status
+from applications.workflow import Action, transition
+from gangwei.dates import format_datetime
 from gangwei.models import DeadlineExtension, Stage
 from tests.factories import ApplicationFactory, BodyFactory, shanghai
 
@@ -32,7 +34,7 @@ COMPLETE = {
 
 PHONE_ERROR = "请填写有效的联系电话：11位手机号（如 13807720000），或带区号的固定电话（如 0772-2850377）。"
 STAGE_CLOSED = (
-    "申报已于2020年09月20日 23:59:59截止，系统不再接受此项操作。"
+    "申报已于2020年9月20日 23:59:59截止，系统不再接受此项操作。"
     "如需延期，请联系所属初审单位或市妇联宣发部。"
     "您填写的内容尚未保存，仍在下方：请先复制保存，以免丢失。"
 )
@@ -383,9 +385,9 @@ def test_withdraw_confirm_warns_only_after_the_apply_deadline(applicant, applica
         client = client_for(applicant)
         after = client.get(f"/apply/{application.key}/withdraw/")
     before_text, after_text = before.content.decode(), after.content.decode()
-    assert "撤回后请在申报截止前重新提交：申报今天23:59截止。" in before_text
+    assert "撤回后请在申报截止前重新提交：申报今天23:59:59截止。" in before_text
     assert "将无法再次提交" not in before_text
-    assert "<strong>申报已于2020年09月20日 23:59截止。</strong>现在撤回，这份申报表将无法再次提交" in after_text
+    assert "<strong>申报已于2020年9月20日 23:59:59截止。</strong>现在撤回，这份申报表将无法再次提交" in after_text
 
 
 def test_double_submit_is_harmless(
@@ -448,12 +450,12 @@ def test_my_applications_shows_status_next_step_and_days_left(applicant, campaig
         rows = _list_rows(response)  # the texts count days from "now"
 
     assert rows == [
-        ("草稿岗位", "草稿", "继续填写并提交申报表", "距申报截止还有10天（2020年09月20日 23:59）"),
-        ("已提交的岗位", "已提交，待初审", "等待所属初审单位审核；可打印申报表，盖章签字后上传扫描件", None),
+        ("草稿岗位", "草稿", "继续填写，并在申报截止前提交", "距申报截止还有10天（2020年9月20日 23:59:59）"),
+        ("已提交的岗位", "已提交，待初审", "等待城中区妇联初审；请打印申报表，盖章签字后上传扫描件", None),
     ]
     html = response.content.decode()
-    assert "2021年度（柳妇通〔2020〕42号）：距申报截止还有10天（2020年09月20日 23:59）。" in html
-    assert '<span class="text-success">距申报截止还有10天（2020年09月20日 23:59）</span>' in html
+    assert "2021年度（柳妇通〔2020〕42号）：距申报截止还有10天（2020年9月20日 23:59:59）。" in html
+    assert '<span class="text-success">距申报截止还有10天（2020年9月20日 23:59:59）</span>' in html
     assert '<span class="badge status status-draft">草稿</span>' in html
 
 
@@ -468,8 +470,8 @@ def test_my_applications_on_last_day_and_after(applicant, campaign, unit, client
         after = client_for(applicant).get("/apply/")
         after_rows = _list_rows(after)
 
-    assert [row[3] for row in last_day_rows] == ["申报今天23:59截止"]
-    assert [row[3] for row in after_rows] == ["申报已于2020年09月20日 23:59截止"]
+    assert [row[3] for row in last_day_rows] == ["申报今天23:59:59截止"]
+    assert [row[3] for row in after_rows] == ["申报已于2020年9月20日 23:59:59截止"]
     assert '<a class="btn btn-primary" href="/apply/new/">新建申报表</a>' in last_day.content.decode()
     assert 'href="/apply/new/">新建申报表</a>' not in after.content.decode()
 
@@ -506,10 +508,10 @@ def test_my_applications_counts_extensions_of_unit_and_body(applicant, campaign,
         banner = response.context["deadline"].text
 
     assert sorted(row[3] for row in rows) == [
-        "距初审截止还有40天（2020年10月20日 23:59）",
-        "距申报截止还有15天（2020年09月25日 23:59）",
+        "距初审截止还有40天（2020年10月20日 23:59:59）",
+        "距申报截止还有15天（2020年9月25日 23:59:59）",
     ]
-    assert banner == "距申报截止还有15天（2020年09月25日 23:59）"
+    assert banner == "距申报截止还有15天（2020年9月25日 23:59:59）"
 
 
 def test_detail_timeline_in_order(apply_window, applicant, campaign, client_for):
@@ -523,15 +525,72 @@ def test_detail_timeline_in_order(apply_window, applicant, campaign, client_for)
     response = client.get(f"/apply/{application.key}/")
 
     timeline = response.context["timeline"]
-    assert [(e.label, e.to_label, e.actor) for e in timeline] == [
-        ("创建草稿", "", applicant),
-        ("保存修改", "", applicant),
-        ("提交申报", "已提交，待初审", applicant),
-        ("撤回申报", "草稿", applicant),
+    who = "柳州市第一测试医院 · 测试"
+    assert [(e.text, e.who, e.note) for e in timeline] == [
+        ("创建申报表草稿", who, ""),
+        ("保存对申报表的修改", who, ""),
+        ("提交申报表，送初审单位初审", who, ""),
+        ("撤回申报表，回到草稿", who, ""),
     ]
     html = response.content.decode()
-    shown = re.findall(r'<div class="timeline-what"><strong>([^<]+)</strong>', html)
-    assert shown == ["创建草稿", "保存修改", "提交申报", "撤回申报"]
+    lines = re.findall(
+        r'<div class="timeline-when">([^<]+)</div>\s*<div class="timeline-what"><strong>([^<]+)</strong></div>\s*'
+        r'<div class="small text-muted timeline-who">([^<]+)</div>',
+        html,
+    )
+    assert [(what, by) for _, what, by in lines] == [
+        ("创建申报表草稿", who),
+        ("保存对申报表的修改", who),
+        ("提交申报表，送初审单位初审", who),
+        ("撤回申报表，回到草稿", who),
+    ]
+    assert [when for when, _, _ in lines] == [format_datetime(e.created_at) for e in timeline]
+
+
+def _history_with_return(applicant, reviewer, application, client):
+    """Drafted twice and uploaded before the first submission, then submitted, returned, revised."""
+    client.post(f"/apply/{application.key}/edit/", form_data(button="draft", version=1))
+    client.post(f"/apply/{application.key}/submit/")
+    transition(application=application, action=Action.RETURN, actor=reviewer, note="请补充近三年的服务数据。")
+    client.post(f"/apply/{application.key}/edit/", form_data(button="draft", version=4))
+    client.post(f"/apply/{application.key}/submit/")
+
+
+def test_timeline_reviewer_sees_from_first_submission(apply_window, applicant, reviewer_a, application, client_for):
+    from applications.selectors import application_for_page, timeline
+
+    _history_with_return(applicant, reviewer_a, application, client_for(applicant))
+    loaded = application_for_page(reviewer_a, application.key)
+
+    unit, body = "柳州市第一测试医院 · 测试", "柳州市城中区妇女联合会 · 测试"
+    assert [(e.text, e.who, e.note_label, e.note) for e in timeline(loaded, reviewer_a)] == [
+        ("提交申报表，送初审单位初审", unit, "说明", ""),
+        ("退回申报表，请申报单位按意见修改", body, "退回意见", "请补充近三年的服务数据。"),
+        ("保存对申报表的修改", unit, "说明", ""),
+        ("按初审意见修改后重新提交", unit, "说明", ""),
+    ]
+    # The unit itself reads its whole history, its drafting included.
+    assert [e.text for e in timeline(loaded, applicant)] == [
+        "保存对申报表的修改",
+        "提交申报表，送初审单位初审",
+        "退回申报表，请申报单位按意见修改",
+        "保存对申报表的修改",
+        "按初审意见修改后重新提交",
+    ]
+
+
+def test_detail_page_of_reviewer_hides_drafting(apply_window, applicant, reviewer_a, application, client_for):
+    _history_with_return(applicant, reviewer_a, application, client_for(applicant))
+
+    html = client_for(reviewer_a).get(f"/apply/{application.key}/").content.decode()
+
+    assert re.findall(r'<div class="timeline-what"><strong>([^<]+)</strong>', html) == [
+        "提交申报表，送初审单位初审",
+        "退回申报表，请申报单位按意见修改",
+        "保存对申报表的修改",
+        "按初审意见修改后重新提交",
+    ]
+    assert '<div class="small timeline-note">退回意见：请补充近三年的服务数据。</div>' in html
 
 
 # --- query counts --------------------------------------------------------------------------------
@@ -554,3 +613,232 @@ def test_my_applications_query_count_is_constant(
         response = client.get("/apply/")
 
     assert len(response.context["rows"]) == len(statuses)
+
+
+# --- 女性占比 as shown --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("total", "women", "shown"),
+    [(5001, 3000, "59.9%"), (5, 3, "60.0%"), (0, 0, "无法计算（岗位总人数须大于0）")],
+    ids=["3000 of 5001", "3 of 5", "total 0"],
+)
+def test_detail_and_pdf_show_the_floored_share(
+    apply_window, applicant, campaign, unit, client_for, total, women, shown
+):
+    from applications.pdf import application_pdf_html
+
+    application = ApplicationFactory(campaign=campaign, unit=unit, staff_total=total, staff_women=women)
+
+    html = client_for(applicant).get(f"/apply/{application.key}/").content.decode()
+
+    assert re.search(r"<th>其中女性</th><td>([^<]*)</td>", html).group(1) == f"{women}（女性占比 {shown}）"
+    pdf_html = application_pdf_html(application)
+    assert re.search(r"<th>女性占比</th>\s*<td class=\"num\">([^<]*)</td>", pdf_html).group(1) == shown
+
+
+# --- closed windows: a notice, not a live form -----------------------------------------------------
+
+AFTER_APPLY = shanghai(2020, 9, 21, 0, 0, 0)
+AFTER_REVIEW = shanghai(2020, 10, 17, 0, 0, 0)
+APPLY_WINDOW_TEXT = "申报开放时间：2020年8月1日 00:00:00至2020年9月20日 23:59:59。"
+ASK_BODY = "如确需延期，请联系柳州市城中区妇女联合会，或柳州市妇女联合会宣发部（联系电话 0772-2850377）。"
+
+
+def notice_of(html: str) -> list[str]:
+    """The lines of the closed-window notice, tags stripped."""
+    match = re.search(r'<div class="alert alert-warning stage-closed"[^>]*>(.*?)</div>', html, flags=re.DOTALL)
+    if match is None:
+        return []
+    return [re.sub(r"<[^>]+>", "", line).strip() for line in re.findall(r"<(?:h2|p)[^>]*>.*?</(?:h2|p)>", match[1])]
+
+
+def test_new_when_apply_closed_is_a_notice_not_a_form(applicant, campaign, client_for):
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        response = client_for(applicant).get("/apply/new/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert notice_of(html) == ["申报已截止，现在不能新建申报表", APPLY_WINDOW_TEXT, ASK_BODY, "返回我的申报"]
+    assert 'id="application-form"' not in html
+    assert "js/application_form.js" not in html
+    assert 'href="/apply/new/">新建申报</a>' not in html
+
+
+def test_new_before_apply_opens_says_when(applicant, campaign, client_for):
+    with time_machine.travel(shanghai(2020, 7, 31, 23, 59, 59), tick=False):
+        html = client_for(applicant).get("/apply/new/").content.decode()
+
+    assert notice_of(html) == ["申报尚未开始，现在不能新建申报表", APPLY_WINDOW_TEXT, "返回我的申报"]
+
+
+def test_closed_notice_names_the_body_and_its_contact(applicant, campaign, body_a, client_for):
+    body_a.contact_name, body_a.contact_phone = "李红", "0772-2822222"
+    body_a.save()
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        html = client_for(applicant).get("/apply/new/").content.decode()
+
+    assert notice_of(html)[2] == (
+        "如确需延期，请联系柳州市城中区妇女联合会（联系人 李红，电话 0772-2822222），"
+        "或柳州市妇女联合会宣发部（联系电话 0772-2850377）。"
+    )
+
+
+def test_new_link_in_menu_only_while_apply_open(applicant, campaign, client_for):
+    with time_machine.travel(shanghai(2020, 9, 20, 23, 59, 59), tick=False):
+        before = client_for(applicant).get("/apply/").content.decode()
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        after = client_for(applicant).get("/apply/").content.decode()
+
+    link = '<li class="nav-item"><a class="nav-link" href="/apply/new/">新建申报</a></li>'
+    assert (before.count(link), after.count(link)) == (1, 0)
+    assert "2021年度（柳妇通〔2020〕42号）：申报已于2020年9月20日 23:59:59截止。" + ASK_BODY in after
+
+
+def test_body_extension_keeps_new_form_open(applicant, campaign, body_a, client_for):
+    DeadlineExtension.objects.create(
+        campaign=campaign,
+        organisation=body_a,
+        stage=Stage.APPLY,
+        closes_at=shanghai(2020, 9, 25, 23, 59, 59),
+        reason="汛期",
+    )
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        html = client_for(applicant).get("/apply/new/").content.decode()
+
+    assert notice_of(html) == []
+    assert '<button type="submit" name="draft" value="1" class="btn btn-outline-primary">保存草稿</button>' in html
+    assert 'href="/apply/new/">新建申报</a>' in html
+
+
+def test_edit_when_apply_closed_shows_everything_read_only(applicant, application, client_for):
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        response = client_for(applicant).get(f"/apply/{application.key}/edit/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert notice_of(html) == [
+        "申报已截止，现在不能修改或提交申报表",
+        APPLY_WINDOW_TEXT,
+        ASK_BODY,
+        phrases.STAGE_READ_ONLY,
+        "返回我的申报",
+    ]
+    # Everything saved is there to read (and copy), nothing can be changed or sent.
+    assert re.search(r'<input type="text" name="applicant_name" value="柳州市第一测试医院客服班组"[^>]* readonly', html)
+    assert re.search(r'<textarea name="achievements"[^>]* readonly[^>]*>\n' + re.escape(application.achievements), html)
+    assert re.search(r'<input type="checkbox" name="pledge"[^>]* disabled', html)
+    assert re.findall(r'<button type="submit" name="(\w+)"', html) == []
+    assert "data-add-row" not in html
+
+
+def test_returned_while_review_open_then_closed(applicant, campaign, unit, client_for):
+    returned = ApplicationFactory(campaign=campaign, unit=unit, applicant_name="退回岗位", status=Status.RETURNED)
+    with time_machine.travel(shanghai(2020, 10, 10, 9, 0, 0), tick=False):
+        open_rows = _list_rows(client_for(applicant).get("/apply/"))
+    with time_machine.travel(AFTER_REVIEW, tick=False):
+        client = client_for(applicant)
+        closed_rows = _list_rows(client.get("/apply/"))
+        edit = client.get(f"/apply/{returned.key}/edit/").content.decode()
+
+    assert open_rows == [
+        (
+            "退回岗位",
+            "退回修改",
+            "按初审意见修改后重新提交（初审截止前）",
+            "距初审截止还有6天（2020年10月16日 23:59:59）",
+        )
+    ]
+    assert closed_rows == [
+        (
+            "退回岗位",
+            "退回修改",
+            "初审已截止，退回的申报表不能再重新提交；如需延期，请联系柳州市城中区妇女联合会",
+            "初审已于2020年10月16日 23:59:59截止",
+        )
+    ]
+    assert notice_of(edit)[:2] == [
+        "初审已截止，现在不能修改或提交申报表",
+        "初审开放时间：2020年8月1日 00:00:00至2020年10月16日 23:59:59。",
+    ]
+
+
+def test_next_step_of_draft_after_apply_closes(applicant, campaign, unit, client_for):
+    ApplicationFactory(campaign=campaign, unit=unit, applicant_name="草稿岗位")
+    ApplicationFactory(campaign=campaign, unit=unit, applicant_name="已提交的岗位", status=Status.SUBMITTED)
+    with time_machine.travel(AFTER_REVIEW, tick=False):
+        rows = _list_rows(client_for(applicant).get("/apply/"))
+
+    assert sorted(rows) == [
+        ("已提交的岗位", "已提交，待初审", "等待城中区妇联初审", None),
+        (
+            "草稿岗位",
+            "草稿",
+            "申报已截止，这份草稿不能再提交；如需延期，请联系柳州市城中区妇女联合会",
+            "申报已于2020年9月20日 23:59:59截止",
+        ),
+    ]
+
+
+# --- a refusal that saved nothing says so ----------------------------------------------------------
+
+
+def test_women_above_total_says_not_saved(apply_window, applicant, application, client_for):
+    response = client_for(applicant).post(
+        f"/apply/{application.key}/edit/", form_data(button="draft", version=1, staff_total="5", staff_women="6")
+    )
+
+    assert messages_of(response) == [
+        "未保存：其中女性人数：女性人数（6）不能大于岗位总人数（5）。"
+        "请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
+    ]
+    assert messages_of(response)[0] != phrases.SAVED_BUT_NOT_SUBMITTED
+
+
+def test_not_saved_lists_three_problems_then_counts(apply_window, applicant, campaign, client_for):
+    response = client_for(applicant).post(
+        "/apply/new/",
+        form_data(button="draft", staff_total="-1", staff_women="abc", category="bogus", contact_phone="x" * 31),
+    )
+
+    (category_error,) = response.context["form"].errors["category"]  # Django's own wording
+    assert messages_of(response) == [
+        f"未保存：创建对象类别：{category_error}岗位总人数：岗位总人数必须是正整数。其中女性人数：女性人数请填写整数（如 8）。"
+        "另有1处需要修改。请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
+    ]
+    assert list(Application.objects.all()) == []
+
+
+def test_refused_post_after_deadline_says_typed_text_not_saved(applicant, campaign, client_for):
+    with time_machine.travel(AFTER_APPLY, tick=False):
+        response = client_for(applicant).post("/apply/new/", form_data(button="draft", achievements="截止后写的事迹"))
+
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert notice_of(html) == [
+        "申报已截止，现在不能新建申报表",
+        APPLY_WINDOW_TEXT,
+        ASK_BODY,
+        phrases.STAGE_READ_ONLY_TYPED,
+        "返回我的申报",
+    ]
+    assert re.search(r'<textarea name="achievements"[^>]* readonly[^>]*>\n截止后写的事迹</textarea>', html)
+
+
+def test_review_list_shows_floored_share_and_the_date(apply_window, reviewer_a, campaign, unit, client_for):
+    ApplicationFactory(
+        campaign=campaign,
+        unit=unit,
+        status=Status.SUBMITTED,
+        number="2021-CZ-001",
+        staff_total=5001,
+        staff_women=3000,
+        submitted_at=shanghai(2020, 9, 1, 9, 5, 0),
+    )
+
+    html = client_for(reviewer_a).get("/review/").content.decode()
+
+    assert re.findall(r'<td data-label="(人数/女性|提交时间)">([^<]*)</td>', html) == [
+        ("人数/女性", "5001 / 3000（59.9%）"),
+        ("提交时间", "2020年9月1日 09:05:00"),
+    ]

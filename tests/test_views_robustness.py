@@ -24,7 +24,7 @@ PDF = pdf_bytes()
 FACTORY_NAME = "柳州市第一测试医院客服班组"  # ApplicationFactory's applicant_name for `unit`
 PHONE_ERROR = "请填写有效的联系电话：11位手机号（如 13807720000），或带区号的固定电话（如 0772-2850377）。"
 PLEDGE_ERROR = "请确认本岗位符合通知第二部分的五项创建条件。"
-APPLY_CLOSED = "申报已于2020年09月20日 23:59:59截止，系统不再接受此项操作。如需延期，请联系所属初审单位或市妇联宣发部。"
+APPLY_CLOSED = "申报已于2020年9月20日 23:59:59截止，系统不再接受此项操作。如需延期，请联系所属初审单位或市妇联宣发部。"
 FIRST_REVIEW_CLOSED = (
     "初审已于2020年10月16日 23:59:59截止，系统不再接受此项操作。如需延期，请联系所属初审单位或市妇联宣发部。"
 )
@@ -242,7 +242,7 @@ def test_detail_submit_of_incomplete_draft_marks_errors_on_the_form(
     response = client.get(refused["Location"])
 
     assert response.status_code == 200
-    assert messages_of(response) == [phrases.FIX_ERRORS]
+    assert messages_of(response) == [phrases.NOT_SUBMITTED]
     form = response.context["form"]
     assert set(form.errors) == {"staff_total", "contact_phone", "pledge"}
     assert (form.errors["contact_phone"], form.errors["pledge"]) == ([PHONE_ERROR], [PLEDGE_ERROR])

@@ -401,7 +401,7 @@ def test_application_submit_sends_receipt_after_commit(
     lines = mailoutbox[0].body.splitlines()
     assert [line for line in lines if line.startswith(("申报编号", "提交时间", "初审单位"))] == [
         "申报编号：2021-CZ-001",
-        "提交时间：2020年09月01日 10:00",
+        "提交时间：2020年9月1日 10:00:00",
         "初审单位：柳州市城中区妇女联合会",
     ]
 
@@ -435,5 +435,5 @@ def test_application_submit_time_zone_of_receipt(
         with django_capture_on_commit_callbacks(execute=True):
             application_submit(application=application, user=applicant)
     assert [line for line in mailoutbox[0].body.splitlines() if line.startswith("提交时间")] == [
-        "提交时间：2020年09月20日 23:30"
+        "提交时间：2020年9月20日 23:30:00"
     ]

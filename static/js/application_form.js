@@ -11,17 +11,27 @@
   function intOrNull(el) { return el ? R.parseInteger(el.value) : null; }
 
   /* ---- rows (岗位负责人, 曾获荣誉) ---- */
-  function setupRows(box) {
+  // A closed window shows the form read-only (no add button); restored rows are read-only too.
+  var readOnly = form.hasAttribute("data-read-only");
+  function addRow(box) {
     var prefix = box.getAttribute("data-rows");
     var total = box.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
     var body = box.querySelector(".rows-body");
     var tpl = box.querySelector("template[data-row-template]");
-    box.querySelector("[data-add-row]").addEventListener("click", function () {
-      var index = Number(total.value);
-      var html = tpl.innerHTML.replace(/__prefix__/g, String(index));
-      body.insertAdjacentHTML("beforeend", html);
-      total.value = String(index + 1);
-      var first = body.lastElementChild.querySelector("input, select");
+    var index = Number(total.value);
+    body.insertAdjacentHTML("beforeend", tpl.innerHTML.replace(/__prefix__/g, String(index)));
+    total.value = String(index + 1);
+    var row = body.lastElementChild;
+    if (readOnly) {
+      row.querySelectorAll("input, textarea").forEach(function (el) { el.readOnly = true; });
+      row.querySelectorAll("select, [data-delete]").forEach(function (el) { el.disabled = true; });
+    }
+    return row;
+  }
+  function setupRows(box) {
+    var add = box.querySelector("[data-add-row]");
+    if (add) add.addEventListener("click", function () {
+      var first = addRow(box).querySelector("input, select");
       if (first) first.focus();
       refresh();
     });
@@ -79,6 +89,11 @@
     });
     shareOut.textContent = result.womenShare || "—";
     result.checks.forEach(function (c) { mark(c.code, c.ok, c.message); });
+    // What the server's number fields would refuse, in their words, before any rule of the notice.
+    var typed = ["staff_total", "staff_women"].map(function (name) {
+      return field(name) ? R.countError(name, field(name).value) : "";
+    }).filter(Boolean);
+    if (typed.length) mark("counts", false, typed.join(""));
     if (reasonWrap && special) reasonWrap.classList.toggle("d-none", !special.checked);
 
     var text = field("achievements").value;
@@ -122,7 +137,7 @@
       var prefix = box.getAttribute("data-rows");
       var want = Number(fields[prefix + "-TOTAL_FORMS"] || 0);
       var total = box.querySelector('input[name="' + prefix + '-TOTAL_FORMS"]');
-      while (Number(total.value) < want) box.querySelector("[data-add-row]").click();
+      while (Number(total.value) < want) addRow(box);
     });
   }
   function restore(fields) {
@@ -151,7 +166,7 @@
     if (serverSaved) window.localStorage.removeItem(storageKey);
   } else if (stored) {
     var banner = document.getElementById("restore-banner");
-    banner.querySelector("[data-restore-time]").textContent = new Date(stored.at).toLocaleString("zh-CN");
+    banner.querySelector("[data-restore-time]").textContent = R.formatDateTime(stored.at);
     banner.classList.remove("d-none");
     banner.querySelector("[data-restore]").addEventListener("click", function () {
       restore(stored.fields); banner.classList.add("d-none"); write();

@@ -1,12 +1,24 @@
 /* The live hints' rules: a mirror of applications/eligibility.py.
- * The server is the authority; tests/vectors/rules.json holds the cases both must agree on. */
+ * The server is the authority; tests/vectors/rules.json holds the cases both must agree on.
+ * Every message comes from the server's catalogue (applications.phrases.RULES), which the page
+ * carries as data: <script type="application/json" id="rule-catalogue"> (json_script). */
 (function (root) {
   "use strict";
 
-  var LIMIT = 500;
-  var MIN_STAFF = 3;
-  var SPECIAL_REASON_MISSING = "勾选特殊岗位时，请写明理由。";
-  var TOTAL_NOT_POSITIVE = "岗位总人数必须是正整数。";
+  var source = document.getElementById("rule-catalogue");
+  if (!source) throw new Error("rules.js needs the rule catalogue (json_script id=rule-catalogue) on the page");
+  var CATALOGUE = JSON.parse(source.textContent);
+  var PHRASES = CATALOGUE.phrases;
+  var LIMIT = CATALOGUE.limits.achievements;
+  var MIN_STAFF = CATALOGUE.limits.minStaff;
+
+  // The catalogue's wording of one rule, {name} placeholders filled (eligibility.rule_message).
+  function phrase(key, params) {
+    if (!(key in PHRASES)) throw new Error("no phrase " + key);
+    return PHRASES[key].replace(/\{(\w+)\}/g, function (all, name) {
+      return params && name in params ? String(params[name]) : all;
+    });
+  }
   // Unicode's White_Space property, the same set as eligibility.WHITESPACE_CLASS.
   var WHITESPACE = "\\u0009-\\u000d\\u0020\\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
   var EAST_ASIAN =
@@ -57,10 +69,30 @@
     return m[1] === "-" && n !== 0 ? -n : n;
   }
 
+  // Integer division of non-negative integers, exact while a < 2^53 (the counts are at most
+  // 2147483647, so women * 1000 stays below 2^53): no floating-point quotient is floored.
+  function div(a, b) { return (a - (a % b)) / b; }
+
+  // Mirrors eligibility.women_share_text(): floored to one decimal, a note for impossible counts.
+  // Mirrors the form's number fields (forms.ApplicationForm, eligibility.COUNT_FIELDS): the
+  // field's own error for what was typed, '' for blank and for a number the field accepts.
+  function countError(name, text) {
+    var rule = CATALOGUE.counts[name];
+    if (text === null || text === undefined || text === "") return "";
+    var n = parseInteger(text);
+    if (n === null) return phrase(rule.invalid);
+    if (n < rule.min) return phrase(rule.below);
+    if (n > CATALOGUE.limits.maxCount) return phrase(rule.above, { limit: CATALOGUE.limits.maxCount });
+    return "";
+  }
+
   function womenShareText(total, women) {
-    if (!total || women === null || women === undefined || total <= 0 || women < 0) return "";
-    var tenths = Math.floor((women * 1000 * 2 + total) / (total * 2));
-    return Math.floor(tenths / 10) + "." + (tenths % 10) + "%";
+    if (total === null || total === undefined || women === null || women === undefined) return "";
+    if (total <= 0) return phrase("share_no_total");
+    if (women < 0) return phrase("share_women_negative");
+    if (women > total) return phrase("share_women_above_total");
+    var tenths = div(women * 1000, total);
+    return div(tenths, 10) + "." + (tenths % 10) + "%";
   }
 
   function check(code, label, ok, message, field) {
@@ -74,54 +106,68 @@
     var valid = known && total > 0 && women >= 0 && women <= total;
     var checks = [];
     var c;
-    if (!known) c = check("counts", "人数填写完整", null, "请填写岗位总人数和其中女性人数。", "staff_women");
-    else if (total <= 0) c = check("counts", "人数填写完整", false, TOTAL_NOT_POSITIVE, "staff_total");
-    else if (women < 0) c = check("counts", "人数填写完整", false, "女性人数不能为负数。", "staff_women");
+    var countsLabel = phrase("counts_label");
+    if (!known) c = check("counts", countsLabel, null, phrase("counts_missing"), "staff_women");
+    else if (total <= 0) c = check("counts", countsLabel, false, phrase("total_not_positive"), "staff_total");
+    else if (women < 0) c = check("counts", countsLabel, false, phrase("women_negative"), "staff_women");
     else if (women > total)
-      c = check("counts", "人数填写完整", false, "女性人数（" + women + "）不能大于岗位总人数（" + total + "）。", "staff_women");
-    else c = check("counts", "人数填写完整", true);
+      c = check("counts", countsLabel, false, phrase("women_above_total", { women: women, total: total }), "staff_women");
+    else c = check("counts", countsLabel, true);
     checks.push(c);
 
     var share = womenShareText(total, women);
-    var shareLabel = "女性占60%以上（含60%）";
-    if (!valid) checks.push(check("share", shareLabel, null, "填写人数后计算女性占比。", "staff_women"));
+    var shareLabel = phrase("share_label");
+    if (!valid) checks.push(check("share", shareLabel, null, phrase("share_pending"), "staff_women"));
     else if (5 * women >= 3 * total) checks.push(check("share", shareLabel, true));
     else
       checks.push(check("share", shareLabel, false,
-        "女性占比为" + share + "，未达到60%（" + total + "人的岗位至少需要" + Math.ceil((3 * total) / 5) + "名女性）。",
-        "staff_women"));
+        phrase("share_too_low", { share: share, total: total, needed: div(3 * total + 4, 5) }), "staff_women"));
 
-    var staffLabel = "至少3名工作人员（特殊岗位除外）";
+    var staffLabel = phrase("staff_label");
     // Blank means what countChars means: nothing but White_Space (so U+3000 and U+00A0 too).
     var hasReason = countChars(input.specialReason) > 0;
     if (input.specialPost && !hasReason)
-      checks.push(check("staff", staffLabel, false, SPECIAL_REASON_MISSING, "special_reason"));
+      checks.push(check("staff", staffLabel, false, phrase("special_reason_missing"), "special_reason"));
     else if (total === null || total === undefined)
-      checks.push(check("staff", staffLabel, null, "请填写岗位总人数。", "staff_total"));
-    else if (total <= 0) checks.push(check("staff", staffLabel, null, TOTAL_NOT_POSITIVE, "staff_total"));
+      checks.push(check("staff", staffLabel, null, phrase("total_missing"), "staff_total"));
+    else if (total <= 0) checks.push(check("staff", staffLabel, null, phrase("total_not_positive"), "staff_total"));
     else if (total >= MIN_STAFF || input.specialPost) checks.push(check("staff", staffLabel, true));
-    else
-      checks.push(check("staff", staffLabel, false,
-        "岗位只有" + total + "名工作人员，少于3人；如属特殊岗位，请勾选“特殊岗位”并写明理由。", "staff_total"));
+    else checks.push(check("staff", staffLabel, false, phrase("staff_too_few", { total: total }), "staff_total"));
 
     var genders = input.leaderGenders || [];
-    var leaderLabel = "负责人中至少有1名女性";
-    if (genders.length === 0) checks.push(check("leader", leaderLabel, null, "请至少填写1名岗位负责人。", "leaders"));
+    var leaderLabel = phrase("leader_label");
+    if (genders.length === 0) checks.push(check("leader", leaderLabel, null, phrase("leader_missing"), "leaders"));
     else if (genders.indexOf("F") >= 0) checks.push(check("leader", leaderLabel, true));
-    else checks.push(check("leader", leaderLabel, false, "岗位负责人中至少要有1名女性。", "leaders"));
+    else checks.push(check("leader", leaderLabel, false, phrase("leader_no_woman"), "leaders"));
 
     return { checks: checks, womenShare: share, ok: checks.every(function (x) { return x.ok === true; }) };
   }
 
   function achievementsError(text) {
     var n = countChars(text);
-    if (n === 0) return "请填写主要事迹。";
-    if (n > LIMIT) return "主要事迹限" + LIMIT + "字以内，当前" + n + "字（不计空格和换行），请删减" + (n - LIMIT) + "字。";
+    if (n === 0) return phrase("achievements_missing");
+    if (n > LIMIT) return phrase("achievements_too_long", { limit: LIMIT, count: n, over: n - LIMIT });
     return "";
   }
 
+  // A moment as the site writes it (gangwei.dates.format_datetime): 2020年9月20日 23:59:59, in
+  // Asia/Shanghai whatever the computer's own time zone.
+  var SHANGHAI = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Asia/Shanghai", year: "numeric", month: "numeric", day: "numeric",
+    hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23",
+  });
+  function formatDateTime(value) {
+    var parts = {};
+    SHANGHAI.formatToParts(new Date(value)).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + "年" + Number(parts.month) + "月" + Number(parts.day) + "日 " +
+      parts.hour + ":" + parts.minute + ":" + parts.second;
+  }
+
   root.GangweiRules = {
+    formatDateTime: formatDateTime,
+    countError: countError,
     LIMIT: LIMIT,
+    phrase: phrase,
     countChars: countChars,
     countWords: countWords,
     womenShareText: womenShareText,

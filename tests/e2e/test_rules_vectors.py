@@ -4,13 +4,16 @@ The server's side (applications/eligibility.py) is held to the same file by the 
 the live hints and the validator that decides cannot drift apart.
 """
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from django.test.utils import override_settings
 
-from applications.eligibility import ACHIEVEMENTS_LIMIT, count_chars
+from applications.eligibility import ACHIEVEMENTS_LIMIT, count_chars, rule_catalogue
+from applications.phrases import RULES
+from gangwei.dates import format_datetime
 from tests.e2e.conftest import BrowserLog, new_context, open_campaign_values, sign_in
 from tests.factories import CampaignFactory, UnitFactory, UserFactory
 
@@ -82,11 +85,43 @@ def test_evaluate_matches_vector(rules_page, case):
             checks: Object.fromEntries(r.checks.map(c => [c.code, c.ok])),
             share: r.womenShare,
             shareText: GangweiRules.womenShareText(input.total, input.women),
+            messages: Object.fromEntries(r.checks.map(c => [c.code, c.message])),
           };
         }""",
         case["input"],
     )
-    assert result == {"ok": case["ok"], "checks": case["checks"], "share": case["share"], "shareText": case["share"]}
+    assert result == {
+        "ok": case["ok"],
+        "checks": case["checks"],
+        "share": case["share"],
+        "shareText": case["share"],
+        "messages": case["messages"],
+    }
+
+
+@pytest.mark.parametrize("case", VECTORS["share"], ids=[f"{c['women']} of {c['total']}" for c in VECTORS["share"]])
+def test_share_text_matches_vector(rules_page, case):
+    assert rules_page.evaluate("c => GangweiRules.womenShareText(c.total, c.women)", case) == case["text"]
+
+
+def test_catalogue_on_the_page_is_the_servers(rules_page):
+    """rules.js reads the phrase book from the page (json_script), not from a copy of its own."""
+    on_page = rules_page.evaluate("JSON.parse(document.getElementById('rule-catalogue').textContent)")
+    assert on_page == rule_catalogue()
+
+
+@pytest.mark.parametrize("key", sorted(RULES))
+def test_every_rule_worded_identically(rules_page, key):
+    """Each phrase, placeholders filled, reads the same from GangweiRules.phrase and the server."""
+    params = {"women": 6, "total": 5, "share": "59.9%", "needed": 3001, "limit": 500, "count": 501, "over": 1}
+    assert rules_page.evaluate("([k, p]) => GangweiRules.phrase(k, p)", [key, params]) == RULES[key].format(**params)
+
+
+def test_checklist_labels_from_the_catalogue(rules_page):
+    labels = rules_page.locator("#checklist li").evaluate_all("els => els.map(e => e.firstChild.textContent.trim())")
+    assert labels == [
+        RULES[k] for k in ("counts_label", "share_label", "staff_label", "leader_label", "achievements_label")
+    ]
 
 
 @pytest.mark.parametrize("case", VECTORS["integer"], ids=[case["name"] for case in VECTORS["integer"]])
@@ -128,3 +163,39 @@ def test_checklist_asks_for_special_reason_with_five_staff(rules_page):
         special.uncheck()
         rules_page.locator("#id_staff_total").fill("")
         rules_page.locator("#id_staff_women").fill("")
+
+
+MOMENTS = [
+    dt.datetime(2020, 9, 20, 15, 59, 59, tzinfo=dt.UTC),  # 2020年9月20日 23:59:59 in Liuzhou
+    dt.datetime(2020, 9, 30, 16, 0, 0, tzinfo=dt.UTC),  # already 1 October in Liuzhou
+    dt.datetime(2020, 12, 7, 16, 5, 9, tzinfo=dt.UTC),
+]
+
+
+@pytest.mark.parametrize("moment", MOMENTS, ids=[m.isoformat() for m in MOMENTS])
+def test_browser_writes_dates_as_the_server(rules_page, moment):
+    """The restore banner's time reads like every date of the site (gangwei.dates.format_datetime)."""
+    assert rules_page.evaluate("iso => GangweiRules.formatDateTime(iso)", moment.isoformat()) == format_datetime(moment)
+
+
+def _field_error(name: str, text: str) -> str:
+    """What the server's form field says of `text` ('' when it accepts it)."""
+    from django.core.exceptions import ValidationError
+
+    from applications.forms import ApplicationForm
+
+    try:
+        ApplicationForm().fields[name].clean(text)
+    except ValidationError as exc:
+        return "".join(exc.messages)
+    return ""
+
+
+COUNT_TEXTS = [case["text"] for case in VECTORS["integer"]] + ["0", "-1", "2147483647", "2147483648", "-99999999999"]
+
+
+@pytest.mark.parametrize("name", ["staff_total", "staff_women"])
+def test_number_field_errors_worded_as_the_server(rules_page, name):
+    """Whatever is typed into 岗位总人数 / 其中女性人数, the browser says what the form field says."""
+    browser = rules_page.evaluate("([n, texts]) => texts.map(t => GangweiRules.countError(n, t))", [name, COUNT_TEXTS])
+    assert dict(zip(COUNT_TEXTS, browser, strict=True)) == {text: _field_error(name, text) for text in COUNT_TEXTS}

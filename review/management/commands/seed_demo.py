@@ -41,6 +41,7 @@ from applications.services import (
     application_withdraw,
 )
 from applications.workflow import Action, transition
+from gangwei.dates import format_datetime
 from gangwei.models import Campaign, Organisation, OrgKind, Stage, User
 from gangwei.validators import DEMO_PASSWORD, uscc_check_char
 
@@ -596,7 +597,7 @@ class Command(BaseCommand):
         out = self.stdout.write
 
         def when(value: dt.datetime) -> str:
-            return f"{timezone.localtime(value):%Y-%m-%d %H:%M:%S}"
+            return format_datetime(value)
 
         out("")
         out(
