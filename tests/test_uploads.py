@@ -811,7 +811,7 @@ def test_delete_question_after_deadline_says_closed(applicant, application, scan
 
     assert response.redirect_chain == [(f"/apply/{application.key}/", 302)]
     assert shown == [
-        "申报已于2020年09月20日 23:59:59截止，系统不再接受此项操作。"
+        "申报已于2020年9月20日 23:59:59截止，系统不再接受此项操作。"
         "如需延期，请联系所属初审单位或市妇联宣发部。"
     ]
     assert [row[0] for row in attachments_of(application)] == ["盖章扫描件.pdf"]
