@@ -1,4 +1,3 @@
-import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -9,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gangwei import phrases
+from gangwei.dates import format_datetime
 from gangwei.deadlines import current_campaign, stage_closes_at, within
 from gangwei.forms import RegistrationForm, SetPasswordForm
 from gangwei.models import Organisation, Stage
@@ -61,18 +61,12 @@ def _apply_window_note(unit: Organisation) -> tuple[int, str]:
         return messages.INFO, phrases.REGISTERED_NO_CAMPAIGN
     closes_at = stage_closes_at(campaign, Stage.APPLY, unit)
     if timezone.now() < campaign.opens_at:
-        return messages.INFO, phrases.REGISTERED_APPLY_NOT_YET.format(year=campaign.year, opens=_datetime_text(campaign.opens_at))
+        return messages.INFO, phrases.REGISTERED_APPLY_NOT_YET.format(year=campaign.year, opens=format_datetime(campaign.opens_at))
     if within(campaign.opens_at, closes_at):
-        return messages.SUCCESS, phrases.REGISTERED_APPLY_OPEN.format(closes=_datetime_text(closes_at))
+        return messages.SUCCESS, phrases.REGISTERED_APPLY_OPEN.format(closes=format_datetime(closes_at))
     return messages.WARNING, phrases.REGISTERED_APPLY_CLOSED.format(
-        year=campaign.year, closes=_datetime_text(closes_at), body=unit.parent.label
+        year=campaign.year, closes=format_datetime(closes_at), body=unit.parent.label
     )
-
-
-def _datetime_text(value: dt.datetime) -> str:
-    """2020年9月20日 23:59:59 in Asia/Shanghai. Stand-in for the shared date function (gangwei.dates)."""
-    local = timezone.localtime(value)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M:%S}"
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
