@@ -196,3 +196,50 @@ def test_every_page_has_no_serious_accessibility_violation(browser, live_server,
     small = "\n".join(f"{name}: {', '.join(t)}" for name, t in tiny.items() if t)
     assert tiny == dict.fromkeys(found, []), "targets smaller than 24 px on a phone:\n" + small
     browser_log.assert_clean()
+
+
+def focused(page) -> str:
+    return page.evaluate("document.activeElement.id || document.activeElement.name || document.activeElement.tagName")
+
+
+def test_refused_form_goes_to_first_error_and_summary_links_go_to_fields(
+    browser, live_server, browser_log, open_campaign, unit_user
+):
+    draft = ApplicationFactory(campaign=open_campaign, unit=unit_user.organisation)
+    context = new_context(browser, live_server, **VIEWPORTS["phone-390"])
+    try:
+        sign_in(context, live_server, unit_user)
+        page = context.new_page()
+        browser_log.watch(page)
+
+        # A refused 提交 (saved as a draft): the first field in error has the focus, in view.
+        page.goto(f"/apply/{draft.key}/edit/")
+        page.locator("#id_applicant_name").fill("")
+        page.locator('[name="leaders-0-title"]').fill("")
+        page.locator('button[name="submit"]').click()
+        page.wait_for_load_state("networkidle")
+        summary = page.locator("[data-error-summary]")
+        expect(summary.locator("li")).to_have_text(["申报单位：请填写申报单位（单位全称及科室/班组）。", "第1位负责人未填写：职务。"])
+        assert focused(page) == "id_applicant_name"
+        expect(page.locator("#id_applicant_name")).to_be_in_viewport()
+
+        # The summary's link of the rows goes to the rows' first field.
+        page.evaluate("window.scrollTo(0, 0)")
+        summary.get_by_role("link", name="第1位负责人未填写：职务。").click()
+        assert focused(page) == "id_leaders-0-name"
+        expect(page.locator("#id_leaders-0-name")).to_be_in_viewport()
+
+        # A refused draft whose only error is in a 曾获荣誉 row: focus on that row's field.
+        page.locator("#id_applicant_name").fill("柳州市第一测试医院客服班组")
+        page.locator('[name="leaders-0-title"]').fill("班组长")
+        page.get_by_role("button", name="＋ 添加荣誉").click()
+        page.locator('[name="honours-1-year"]').fill("2020")
+        page.locator('button[name="draft"]').click()
+        page.wait_for_load_state("networkidle")
+        expect(summary.locator("li")).to_have_text(["曾获荣誉第2行 · 荣誉名称：请填写荣誉名称，或删除这一行。"])
+        assert focused(page) == "id_honours-1-title"
+        expect(page.locator("#id_honours-1-title")).to_be_in_viewport()
+        page.evaluate("0")
+        browser_log.assert_clean()
+    finally:
+        context.close()

@@ -1,5 +1,6 @@
-"""Accessible forms (gangwei.form_a11y): what a submission needs is marked before the clerk submits,
-and the error summary of a refused form links each error to its field, row fields included."""
+"""Accessibility without a browser (axe-core runs in tests/e2e/test_accessibility.py): what a
+submission needs is marked before the clerk submits, the error summary of a refused form links each
+error to its field (row fields included), and a logged-out page has no menu button."""
 
 import re
 
@@ -64,3 +65,10 @@ def test_summary_of_a_refused_submission_links_each_rule(apply_window, applicant
         ("#leaders", "第1位负责人未填写：职务。"),
     ]
     assert 'id="id_category_0"' in html and '<fieldset class="form-section" id="leaders">' in html
+
+
+def test_menu_button_only_when_there_is_a_menu(apply_window, applicant, campaign, client):
+    logged_out = client.get("/accounts/login/").content.decode()
+    client.force_login(applicant)
+    logged_in = client.get("/apply/").content.decode()
+    assert ("navbar-toggler" in logged_out, "navbar-toggler" in logged_in) == (False, True)
