@@ -31,7 +31,9 @@
     });
   }
 
-  var firstInvalid = document.querySelector("main .is-invalid, main [aria-invalid='true']");
+  // A message about a group of rows (岗位负责人) stands for the first field of its group.
+  var firstInvalid = document.querySelector("main .is-invalid, main [aria-invalid='true'], main [data-row-error]");
+  if (firstInvalid && firstInvalid.matches("[data-row-error]")) firstInvalid = firstInvalid.closest("fieldset");
   if (firstInvalid) goTo(firstInvalid);
   else if (summary) goTo(summary);
 })();

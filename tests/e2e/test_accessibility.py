@@ -6,6 +6,7 @@ the test fails on the serious and critical ones and prints each with its nodes.
 """
 
 import json
+import re
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -175,6 +176,11 @@ def test_every_page_has_no_serious_accessibility_violation(browser, live_server,
                 expect(page.locator("h1")).to_have_text("登录失败次数过多")
                 check(page, "lockout")
             if role == "applicant":
+                # A row marked for deletion is struck through, and still readable.
+                page.goto(f"/apply/{people['draft'].key}/edit/")
+                page.locator('[name="honours-0-DELETE"]').check()
+                expect(page.locator('[data-rows="honours"] [data-row]').first).to_have_class(re.compile("row-deleted"))
+                check(page, "form-row-deleted")
                 # A refused submission straight from the form (the summary and the field errors).
                 page.goto(f"/apply/{people['draft'].key}/edit/")
                 page.locator("#id_staff_total").fill("2")
@@ -191,7 +197,7 @@ def test_every_page_has_no_serious_accessibility_violation(browser, live_server,
     (SHOTS_DIR / f"axe-{size}.json").write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
     blocking = {name: [v for v in vs if v["impact"] in AXE_BLOCKING] for name, vs in found.items()}
     report = "\n".join(describe_violations(name, vs) for name, vs in blocking.items() if vs)
-    assert len(found) == sum(len(pages) for pages in pages_by_role(people).values()) + 2
+    assert len(found) == sum(len(pages) for pages in pages_by_role(people).values()) + 3
     assert blocking == dict.fromkeys(found, []), "serious or critical accessibility violations:\n" + report
     small = "\n".join(f"{name}: {', '.join(t)}" for name, t in tiny.items() if t)
     assert tiny == dict.fromkeys(found, []), "targets smaller than 24 px on a phone:\n" + small
@@ -229,8 +235,15 @@ def test_refused_form_goes_to_first_error_and_summary_links_go_to_fields(
         assert focused(page) == "id_leaders-0-name"
         expect(page.locator("#id_leaders-0-name")).to_be_in_viewport()
 
-        # A refused draft whose only error is in a 曾获荣誉 row: focus on that row's field.
+        # A refused 提交 whose only error is about the 岗位负责人 rows: focus on the rows' first field.
         page.locator("#id_applicant_name").fill("柳州市第一测试医院客服班组")
+        page.locator('button[name="submit"]').click()
+        page.wait_for_load_state("networkidle")
+        expect(summary.locator("li")).to_have_text(["第1位负责人未填写：职务。"])
+        assert focused(page) == "id_leaders-0-name"
+        expect(page.locator("#id_leaders-0-name")).to_be_in_viewport()
+
+        # A refused draft whose only error is in a 曾获荣誉 row: focus on that row's field.
         page.locator('[name="leaders-0-title"]').fill("班组长")
         page.get_by_role("button", name="＋ 添加荣誉").click()
         page.locator('[name="honours-1-year"]').fill("2020")
