@@ -195,6 +195,7 @@ def test_every_page_has_no_serious_accessibility_violation(browser, live_server,
 
     SHOTS_DIR.mkdir(parents=True, exist_ok=True)
     (SHOTS_DIR / f"axe-{size}.json").write_text(json.dumps(found, ensure_ascii=False, indent=1), encoding="utf-8")
+    (SHOTS_DIR / f"targets-{size}.json").write_text(json.dumps(tiny, ensure_ascii=False, indent=1), encoding="utf-8")
     blocking = {name: [v for v in vs if v["impact"] in AXE_BLOCKING] for name, vs in found.items()}
     report = "\n".join(describe_violations(name, vs) for name, vs in blocking.items() if vs)
     assert len(found) == sum(len(pages) for pages in pages_by_role(people).values()) + 3
