@@ -29,7 +29,7 @@ def test_fields_a_submission_needs_are_marked_before_submitting(apply_window, ap
               "unit_opinion", "staff_total", "staff_women", "special_reason", "achievements", "pledge"}
     assert required == fields | row | template_row
     assert marked == fields | row | template_row | {"category"}  # a radio group: its legend is marked
-    assert "带 <span class=\"required-mark\" aria-hidden=\"true\">*</span> 的为提交时必填项" in html
+    assert "带 <span class=\"required-mark\">*</span> 的为提交时必填项" in html
 
 
 def test_no_summary_on_a_form_not_yet_sent(apply_window, applicant, campaign, client_for):
