@@ -11,15 +11,18 @@ from django.core.validators import MaxValueValidator
 from django.forms import formset_factory
 from django.http import QueryDict
 
-from applications.eligibility import COUNT_FIELDS, MAX_COUNT, rule_message
+from applications.eligibility import COUNT_FIELDS, MAX_COUNT, REQUIRED_FIELDS, rule_message
 from applications.models import Application, Gender
 from applications.phrases import NOT_SAVED, NOT_SAVED_MORE, REQUIRED, RULES
 from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
+from gangwei.form_a11y import SubmitRequiredMixin
 
 DEFAULT_UNIT_OPINION = "情况属实，同意申报。"
 
 
-class ApplicationForm(forms.ModelForm):
+class ApplicationForm(SubmitRequiredMixin, forms.ModelForm):
+    # Marked 「*」 on the page: what eligibility.submission_errors asks of a submission.
+    submit_required = (*REQUIRED_FIELDS, "staff_total", "staff_women", "special_reason", "achievements", "pledge")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
@@ -76,7 +79,8 @@ class ApplicationForm(forms.ModelForm):
         return cleaned
 
 
-class LeaderForm(forms.Form):
+class LeaderForm(SubmitRequiredMixin, forms.Form):
+    submit_required = ("name", "gender", "title", "phone")  # every leader named needs all four
     name = forms.CharField(label="姓名", max_length=40, required=False)
     gender = forms.ChoiceField(label="性别", choices=[("", "—")] + list(Gender.choices), required=False)
     title = forms.CharField(label="职务", max_length=60, required=False)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates, for FORM_RENDERER below
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -88,6 +89,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "gangwei.urls"
+
+# Widgets render through TEMPLATES, so templates/ may override one (admin's split date/time, for labels).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 TEMPLATES = [
     {

@@ -229,3 +229,81 @@ def layout_problems(page) -> list[str]:
           return out;
         }"""
     )
+
+
+# --- accessibility: axe-core (npm, node_modules/axe-core) run inside the page ---------------------
+
+AXE_SCRIPT = HERE.parents[1] / "node_modules" / "axe-core" / "axe.min.js"
+# WCAG 2.0/2.1/2.2 level A and AA; target-size (24 px) is the wcag22aa rule.
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+AXE_BLOCKING = ("serious", "critical")
+
+
+def axe_violations(page) -> list[dict]:
+    """Every axe-core violation on the page as it is now, each as {id, impact, help, nodes}.
+
+    The script is handed to the page through Playwright's evaluate (the DevTools protocol), which
+    the site's Content-Security-Policy does not govern: the page under test keeps its real CSP.
+    """
+    if not AXE_SCRIPT.is_file():
+        pytest.fail(f"axe-core not found at {AXE_SCRIPT}: run npm ci (package.json lists it).", pytrace=False)
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        """tags => axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"],
+                                      preload: false})
+             .then(r => r.violations.map(v => ({
+               id: v.id, impact: v.impact, help: v.help,
+               nodes: v.nodes.map(n => ({target: n.target.join(" "), html: n.html.slice(0, 200),
+                                         summary: n.failureSummary}))})))""",
+        AXE_TAGS,
+    )
+    return result
+
+
+def expect_axe_noise(browser_log: "BrowserLog") -> None:
+    """axe-core, run through evaluate, sets an inline style now and then; the page's CSP rightly
+    blocks it and the browser logs it with no source URL (a violation of the page itself names it)."""
+    browser_log.expect(r"^console\.error at : Applying inline style violates")
+    browser_log.expect(r"^console\.error at : CSP violation: style-src(-elem|-attr)? blocked inline at :\d+$")
+
+
+def describe_violations(where: str, violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{where}: [{v['impact']}] {v['id']}: {v['help']}")
+        for node in v["nodes"]:
+            lines.append(f"    {node['target']}  {node['html']}")
+            lines.extend(f"      {s}" for s in (node["summary"] or "").splitlines())
+    return "\n".join(lines)
+
+
+def small_targets(page, minimum: int = 24) -> list[str]:
+    """Controls smaller than `minimum` CSS px either way (WCAG 2.2's 2.5.8, without its spacing
+    exception): links, buttons, fields, and the labels of checkboxes and radios. A link inside a
+    sentence (a <p>) is exempt, as WCAG exempts inline targets."""
+    return page.evaluate(
+        """minimum => {
+          const out = [];
+          const visible = el => { const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0 &&
+            getComputedStyle(el).visibility !== "hidden"; };
+          document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, label").forEach(el => {
+            if (!visible(el)) return;
+            if (el.tagName === "A" && el.closest("p")) return;
+            // A checkbox or radio with a label: the label is its target too, and is measured itself.
+            if (["checkbox", "radio"].includes(el.type) && el.labels && el.labels.length) return;
+            if (el.tagName === "LABEL") {
+              const input = el.control;
+              if (!input || !["checkbox", "radio"].includes(input.type)) return;
+            }
+            const r = el.getBoundingClientRect();
+            if (r.width < minimum - 0.5 || r.height < minimum - 0.5) {
+              out.push(el.tagName.toLowerCase() + (el.name ? "[name=" + el.name + "]" : "") + " " +
+                JSON.stringify((el.textContent || el.value || "").trim().slice(0, 16)) + " " +
+                Math.round(r.width) + "x" + Math.round(r.height));
+            }
+          });
+          return out;
+        }""",
+        minimum,
+    )
