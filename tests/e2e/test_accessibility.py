@@ -57,7 +57,7 @@ def people(open_campaign, body, unit_user):
     nobody = UserFactory(username="nobody", organisation=None)
 
     draft = ApplicationFactory(campaign=open_campaign, unit=unit, applicant_name="柳州市第一测试医院草稿班组")
-    Attachment.objects.create(
+    scan = Attachment.objects.create(
         application=draft,
         file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="scan.pdf"),
         original_name="盖章扫描件.pdf",
@@ -82,6 +82,7 @@ def people(open_campaign, body, unit_user):
         "admin": admin,
         "nobody": nobody,
         "draft": draft,
+        "scan": scan,
         "submitted": sent,
         "returned": returned,
         "reported": reported,
@@ -116,6 +117,7 @@ def pages_by_role(p) -> dict[str, list[tuple[str, str]]]:
             ("detail-submitted", f"/apply/{sent.key}/"),
             ("detail-returned", f"/apply/{returned.key}/"),
             ("withdraw", f"/apply/{sent.key}/withdraw/"),
+            ("attachment-delete", f"/apply/{draft.key}/attachments/{p['scan'].pk}/delete/"),
             ("password-change", "/accounts/password_change/"),
             ("password-change-done", "/accounts/password_change/done/"),
             ("403-applicant", "/review/"),
