@@ -3,10 +3,11 @@
 The page is HTML + CSS (`templates/pdf/application.html`) rendered by WeasyPrint. The fonts are
 Debian's fonts-noto-cjk, found through fontconfig by family name and embedded as subsets:
 Noto Serif CJK SC for the text, its Bold face for the title (the honest stand-in for 小标宋),
-Noto Sans CJK SC (黑体-like) for "附件1", the labels and the running header. WeasyPrint subsets
-each face on every render; with HarfBuzz's subsetter the Bold face of the ten title characters
-costs no time that bench/pdf.py can tell from noise. Nothing is fetched from the network: the URL
-fetcher only allows file: and data: URLs (the page refers to none today; its CSS is inlined).
+Noto Sans CJK SC (黑体-like) for "附件1", the labels and the running header. WeasyPrint loads and
+subsets each face on every render: the Bold face, for ten characters, costs about 35 ms of a
+typical render's 0.34 s (measured against the same page with a regular title), a price the title
+is worth. Nothing is fetched from the network: the URL fetcher only allows file: and data: URLs
+(the page refers to none today; its CSS is inlined).
 """
 
 import datetime as dt
