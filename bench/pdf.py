@@ -7,6 +7,10 @@ The application is built in memory (no database): 500 counted characters of 主�
 set-up), the CJK page and the Latin baseline are rendered N times each (default 15), taking turns,
 and the medians are printed; the CPU-time medians follow, as they suffer less from a busy machine.
 
+Two more applications are rendered the same way, with their page counts: a typical one (five
+岗位负责人, five 曾获荣誉, 500 字: it must fit two pages) and the worst case the form allows (every
+row limit reached, read from the formsets' max_num; every text field full to its model max_length).
+
 The Latin baseline is the same template and the same data: the rendered HTML has every CJK
 character run replaced by Latin words (five letters and a space for every three characters, about
 the same printed width, so the page count is the same), full-width punctuation by its ASCII form,
@@ -126,6 +130,77 @@ def full_application():
     return application, leaders, honours
 
 
+# Agreed limits of the fields that have no max_length in the model yet (TextFields).
+AGREED_MAX_LENGTH = {"special_reason": 200, "achievements": 2000, "unit_opinion": 300, "review_opinion": 500}
+FILLER = "柳州市妇女联合会巾帼文明岗创建工作领导小组办公室门诊部导医服务班组"
+
+
+def max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length or AGREED_MAX_LENGTH[name]
+
+
+def filled(length: int, text: str = FILLER) -> str:
+    return (text * (length // len(text) + 1))[:length]
+
+
+def typical_application():
+    """full_application() with five 岗位负责人 and five 曾获荣誉."""
+    from applications.models import Gender, Honour, Leader
+
+    application, leaders, honours = full_application()
+    leaders += [
+        Leader(name="莫小燕", gender=Gender.FEMALE, title="导医组长", phone="13507724444"),
+        Leader(name="梁建华", gender=Gender.MALE, title="门诊部副主任", phone="13307725555"),
+    ]
+    honours += [
+        Honour(year="2021", title="柳州市巾帼建功先进集体", issuer="柳州市妇女联合会"),
+        Honour(year="2022", title="柳州市卫生健康系统优质服务窗口", issuer="柳州市卫生健康委员会"),
+    ]
+    return application, leaders, honours
+
+
+def worst_application():
+    """The longest 附件1 the form allows: every row limit reached, every text field full."""
+    from applications.forms import HonourFormSet, LeaderFormSet
+    from applications.models import Application, Gender, Honour, Leader
+
+    application, _, _ = full_application()
+    for name in ("applicant_name", "post_name", "parent_unit", "contact_name", "contact_title"):
+        setattr(application, name, filled(max_length(Application, name)))
+    application.contact_phone = filled(max_length(Application, "contact_phone"), "0772-3812345、")
+    application.is_special_post = True
+    application.special_reason = filled(max_length(Application, "special_reason"))
+    application.achievements = filled(max_length(Application, "achievements"), ACHIEVEMENTS + "\n")
+    application.unit_opinion = filled(max_length(Application, "unit_opinion"))
+    application.review_opinion = filled(max_length(Application, "review_opinion"))
+    leaders = [
+        Leader(
+            name=filled(max_length(Leader, "name")),
+            gender=Gender.FEMALE,
+            title=filled(max_length(Leader, "title")),
+            phone=filled(max_length(Leader, "phone"), "13907721111、"),
+        )
+        for _ in range(LeaderFormSet.max_num)
+    ]
+    honours = [
+        Honour(
+            year=filled(max_length(Honour, "year"), "2019年"),
+            title=filled(max_length(Honour, "title")),
+            issuer=filled(max_length(Honour, "issuer")),
+        )
+        for _ in range(HonourFormSet.max_num)
+    ]
+    return application, leaders, honours
+
+
+def page_count(pdf: bytes) -> int:
+    import io
+
+    import pypdf
+
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
 def latinise(html: str) -> str:
     """The same page in Latin script: see the module docstring."""
     position = 0
@@ -183,10 +258,13 @@ def main() -> None:
         application_pdf_html(application, leaders, honours, fonts=Fonts(serif="DejaVu Serif", sans="DejaVu Sans"))
     )
     assert not CJK.search(latin_html)
+    typical, worst = typical_application(), worst_application()
     result = medians(
         {
             "cjk": lambda: render_application_pdf(application, leaders, honours),
             "latin": lambda: html_to_pdf(latin_html),
+            "typical": lambda: render_application_pdf(*typical),
+            "worst": lambda: render_application_pdf(*worst),
         },
         args.runs,
     )
@@ -197,6 +275,11 @@ def main() -> None:
     print(f"pdf_ratio: {cjk / latin:.2f}")
     print(f"pdf_cpu_median: {cjk_cpu:.3f} s")
     print(f"pdf_latin_baseline_cpu_median: {latin_cpu:.3f} s")
+    for name, rows in (("typical", typical), ("worst", worst)):
+        wall, cpu = result[name]
+        print(f"pdf_{name}_pages: {page_count(render_application_pdf(*rows))} pages")
+        print(f"pdf_{name}_median: {wall:.3f} s")
+        print(f"pdf_{name}_cpu_median: {cpu:.3f} s")
 
 
 if __name__ == "__main__":

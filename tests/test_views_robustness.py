@@ -38,8 +38,10 @@ def form_token(html: str) -> str:
 
 
 def pdf_text(pdf: bytes) -> str:
+    """The form's text, without the running header that every page carries (as in test_pdf.py)."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    return re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+    pages = (re.sub(r"\s+", "", page.extract_text()) for page in reader.pages)
+    return "".join(re.sub(r"申报编号：[^：]*申报单位：.*?第\d+页共\d+页$", "", page) for page in pages)
 
 
 def upload(client, application: Application, name: str = "盖章扫描件.pdf", data: bytes = PDF):
