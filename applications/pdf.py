@@ -10,19 +10,17 @@ is worth. Nothing is fetched from the network: the URL fetcher only allows file:
 (the page refers to none today; its CSS is inlined).
 """
 
-import datetime as dt
 import re
 import threading
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from applications.eligibility import women_share_text
 from applications.models import Application, Honour, Leader, Status
+from gangwei.dates import format_date
 
 TEMPLATE = "pdf/application.html"
 DRAFT_MARK = "草稿：尚未提交，不能作为正式申报材料盖章报送"
@@ -77,14 +75,6 @@ def paragraphs(text: str) -> list[SafeString]:
     return [keep_units(line) for line in (line.strip() for line in _text(text).split("\n")) if line]
 
 
-def chinese_date(moment: dt.datetime | dt.date | None) -> str:
-    """2020年10月10日 (in Asia/Shanghai), the way dates are written on official forms."""
-    if moment is None:
-        return ""
-    day = timezone.localtime(moment).date() if isinstance(moment, dt.datetime) else moment
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
 def application_pdf_context(
     application: Application,
     leaders: list[Leader] | None = None,
@@ -103,14 +93,13 @@ def application_pdf_context(
         "year": application.campaign.year,
         "number": application.number,
         "category": application.get_category_display() if application.category else "",
-        "share": women_share_text(application.staff_total, application.staff_women),
         "special_reason": _text(application.special_reason),
         "leaders": leaders,
         "honours": honours,
         "achievements": paragraphs(application.achievements),
         "unit_opinion": paragraphs(application.unit_opinion),
         "review_opinion": paragraphs(review_opinion),
-        "review_date": chinese_date(application.review_opinion_at) or BLANK_DATE,
+        "review_date": format_date(application.review_opinion_at) or BLANK_DATE,
         # An applicant unit always has its 初审 body as parent (a database constraint).
         "review_body": application.unit.parent.name if review_opinion else "",
         "review_bodies": REVIEW_BODIES,
