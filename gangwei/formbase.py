@@ -75,12 +75,13 @@ class SafeFormMixin:
 
     def _clean_fields(self):
         # Django's loop (forms.Form._clean_fields), with one rule first: NUL in any posted value,
-        # whatever the field's type, is refused next to that field before the field converts the
-        # value or looks anything up with it.
+        # whatever the field's type (a checkbox's "on\x00", a number, a split date), is refused
+        # next to that field before the field converts the value or looks anything up with it.
+        refused = _keys_with_nul(self.data)
         for name, bf in self._bound_items():
             field = bf.field
-            values = bf.data if isinstance(bf.data, list | tuple) else [bf.data]
-            if not field.disabled and any(isinstance(v, str) and "\x00" in v for v in values):
+            html_name = bf.html_name
+            if refused and not field.disabled and any(k == html_name or k.startswith(f"{html_name}_") for k in refused):
                 self.add_error(name, ValidationError(phrases.INPUT_CONTROL_CHARACTERS, code="null_characters"))
                 continue
             try:
@@ -89,6 +90,15 @@ class SafeFormMixin:
                     self.cleaned_data[name] = getattr(self, f"clean_{name}")()
             except ValidationError as e:
                 self.add_error(name, e)
+
+
+def _keys_with_nul(data) -> set[str]:
+    keys = set()
+    for key in data:
+        values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
+        if any(isinstance(v, str) and "\x00" in v for v in values):
+            keys.add(key)
+    return keys
 
 
 def _model_max_length(model, name: str) -> int | None:
@@ -139,3 +149,14 @@ class RowFormSet(BaseFormSet):
         "too_many_forms": phrases.ROWS_TOO_MANY,
         "too_few_forms": phrases.ROWS_TOO_FEW,
     }
+
+    def clean(self):
+        # Django reads a negative TOTAL_FORMS as "no rows" and would drop every posted row unseen.
+        counts = self.management_form.cleaned_data
+        total, initial = counts.get("TOTAL_FORMS", 0), counts.get("INITIAL_FORMS", 0)
+        if total < 0 or initial < 0 or initial > total:
+            raise ValidationError(
+                self.error_messages["missing_management_form"] % {"field_names": "TOTAL_FORMS, INITIAL_FORMS"},
+                code="missing_management_form",
+            )
+        super().clean()
