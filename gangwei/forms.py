@@ -4,11 +4,12 @@ from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.core.exceptions import ValidationError
 
+from gangwei.formbase import SafeFormMixin
 from gangwei.models import Organisation, OrgKind, User
 from gangwei.validators import normalise_phone, validate_credit_code, validate_phone
 
 
-class RegistrationForm(UserCreationForm):
+class RegistrationForm(SafeFormMixin, UserCreationForm):
     unit_name = forms.CharField(label="单位全称", max_length=120, help_text="与公章一致的单位全称。")
     credit_code = forms.CharField(
         label="统一社会信用代码",
