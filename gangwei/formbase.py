@@ -92,6 +92,15 @@ class SafeFormMixin:
                 self.add_error(name, e)
 
 
+    def full_clean(self):
+        super().full_clean()
+        # A page shows no errors of hidden fields (version, form_token): say above the form that
+        # the page's own data was refused, or the clerk looks for a red field that is not there.
+        if self.is_bound and self._errors is not None:
+            if any(name in self._errors for name, f in self.fields.items() if f.widget.is_hidden):
+                self.add_error(None, phrases.INPUT_HIDDEN_REFUSED)
+
+
 def _keys_with_nul(data) -> set[str]:
     keys = set()
     for key in data:

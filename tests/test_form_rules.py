@@ -298,3 +298,14 @@ def test_worst_case_pdf_renders_in_seconds(apply_window, applicant, campaign, un
     assert pdf.startswith(b"%PDF-")
     print(f"worst-case PDF: {elapsed:.1f} s")
     assert elapsed < 8, f"worst-case PDF took {elapsed:.1f} s"
+
+
+def test_refused_hidden_field_is_said_above_the_form(apply_window, applicant, campaign, client):
+    data = form_data(button="draft")
+    data["version"] = "\x00"
+
+    response = client.post("/apply/new/", data)
+
+    assert list(response.context["form"].non_field_errors()) == [core_phrases.INPUT_HIDDEN_REFUSED]
+    assert core_phrases.INPUT_HIDDEN_REFUSED in response.content.decode()
+    assert stored() == [[], [], []]
