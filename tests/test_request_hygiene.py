@@ -145,3 +145,26 @@ def test_django_own_400_uses_the_chinese_page(raw_client, settings):
 
     assert response.status_code == 400
     assert "无法处理这个请求" in page_text(response)
+
+
+@pytest.mark.parametrize("organisation", [" ", "abc", "1.5", "-"])
+def test_admin_autocomplete_field_with_unreadable_key_shows_the_form_again(
+    raw_client, staff_user, campaign, unit, organisation
+):
+    import datetime as dt
+
+    from gangwei.models import DeadlineExtension, Stage
+
+    extension = DeadlineExtension.objects.create(
+        campaign=campaign, organisation=unit, stage=Stage.APPLY,
+        closes_at=campaign.apply_closes_at + dt.timedelta(days=3), reason="系统故障",
+    )
+    raw_client.force_login(staff_user)
+    data = {"campaign": str(campaign.pk), "organisation": organisation, "stage": "apply",
+            "closes_at_0": "2020-09-25", "closes_at_1": "23:59:59", "reason": "改过", "_save": "保存"}
+
+    response = raw_client.post(f"/admin/gangwei/deadlineextension/{extension.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert list(response.context["adminform"].form.errors) == ["organisation"]
+    assert DeadlineExtension.objects.get().reason == "系统故障"

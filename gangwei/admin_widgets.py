@@ -1,0 +1,33 @@
+"""A fix for Django's admin autocomplete widget, installed once for every admin (gangwei.apps).
+
+When a change form with an autocomplete field is refused and shown again, the widget looks up the
+posted value to show it as selected, without checking it first: a posted " " or "abc" for an
+integer key is a ValueError, i.e. a 500 instead of the form with its error. The widget now leaves
+out values the key field cannot read (the field's own error still says the choice is invalid).
+"""
+
+from django.core.exceptions import ValidationError
+
+
+def _readable(field, value) -> bool:
+    remote = field.remote_field
+    key = remote.model._meta.get_field(getattr(remote, "field_name", None) or remote.model._meta.pk.name)
+    try:
+        key.to_python(value)
+    except (ValidationError, TypeError, ValueError):
+        return False
+    return "\x00" not in str(value)
+
+
+def install() -> None:
+    from django.contrib.admin import widgets
+
+    original = widgets.AutocompleteMixin.optgroups
+    if getattr(original, "gangwei_checked", False):
+        return
+
+    def optgroups(self, name, value, attr=None):
+        return original(self, name, [v for v in value if _readable(self.field, v)], attr)
+
+    optgroups.gangwei_checked = True
+    widgets.AutocompleteMixin.optgroups = optgroups
