@@ -147,7 +147,7 @@ def test_django_own_400_uses_the_chinese_page(raw_client, settings):
     assert "无法处理这个请求" in page_text(response)
 
 
-@pytest.mark.parametrize("organisation", [" ", "abc", "1.5", "-"])
+@pytest.mark.parametrize("organisation", [" ", "abc", "1.5", "-", "1" + "0" * 30, "-" + "9" * 25])
 def test_admin_autocomplete_field_with_unreadable_key_shows_the_form_again(
     raw_client, staff_user, campaign, unit, organisation
 ):
