@@ -12,7 +12,7 @@ keep what was typed (gangwei.forms.HygieneFormMixin).
 
 import logging
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -72,10 +72,11 @@ class RequestHygieneMiddleware:
             request.FILES  # noqa: B018
         except (RequestDataTooBig, TooManyFieldsSent):
             raise  # Django answers these itself (400, through templates/400.html)
-        except (MultiPartParserError, UnicodeError, ValueError, LookupError, SuspiciousOperation) as exc:
+        except (BadRequest, MultiPartParserError, UnicodeError, ValueError, LookupError, SuspiciousOperation) as exc:
             # Forget the half-parsed body, so that nothing later tries to read it again.
             request._post, request._files = _empty_post()
-            return phrases.REQUEST_UNREADABLE_BODY + f"（{type(exc).__name__}）"
+            logger.info("unreadable body: %s: %s", type(exc).__name__, str(exc)[:200])
+            return phrases.REQUEST_UNREADABLE_BODY
         if request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             if _invalid_utf8(request):
                 return phrases.REQUEST_BAD_ENCODING

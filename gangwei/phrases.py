@@ -7,7 +7,7 @@ REQUEST_BAD_URL = "网址的格式不正确。请检查链接是否完整、是�
 REQUEST_BAD_HEADER = "请求中含有不允许的字符（空字符）。"
 REQUEST_BAD_CHARSET = "提交的内容使用了本系统不支持的字符编码（{charset}）。请使用浏览器直接在本网站的页面上填写提交。"
 REQUEST_BAD_ENCODING = "提交的内容不是有效的 UTF-8 文本。请使用浏览器直接在本网站的页面上填写提交。"
-REQUEST_UNREADABLE_BODY = "提交的内容已损坏或格式不正确，系统无法读取"
+REQUEST_UNREADABLE_BODY = "提交的内容已损坏或格式不正确，系统无法读取。请返回上一页，在本网站的页面上重新提交。"
 REQUEST_NOTHING_SAVED = "本次提交未被处理，没有保存任何内容。"
 
 # Form input, every form (gangwei.formbase): limits, control characters, formset rows.

@@ -83,7 +83,11 @@ def test_utf16_form_post_is_a_chinese_400_with_one_log_line(raw_client, applican
 
 
 @pytest.mark.parametrize("charset", ["utf-16", "utf-32", "no-such-charset", "latin-1", "gbk"])
-def test_other_charsets_are_refused(raw_client, charset):
+@pytest.mark.parametrize("enforce_csrf", [False, True])
+def test_other_charsets_are_refused(db, charset, enforce_csrf):
+    """With CSRF checks on (as in a browser), CsrfViewMiddleware reads request.POST: the hygiene
+    middleware must have answered before it, with the same page."""
+    raw_client = Client(raise_request_exception=False, enforce_csrf_checks=enforce_csrf)
     response = raw_client.generic(
         "POST", "/accounts/login/", b"username=a&password=b", content_type=f"application/x-www-form-urlencoded; charset={charset}"
     )
@@ -97,6 +101,16 @@ def test_invalid_utf8_escapes_are_refused(raw_client):
     )
     assert response.status_code == 400
     assert phrases.REQUEST_BAD_ENCODING in page_text(response)
+
+
+@pytest.mark.parametrize("enforce_csrf", [False, True])
+def test_raw_bytes_that_are_not_utf8_are_refused(db, enforce_csrf):
+    raw_client = Client(raise_request_exception=False, enforce_csrf_checks=enforce_csrf)
+    response = raw_client.generic(
+        "POST", "/accounts/login/", b"username=\xff\xfe&password=\xc3", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    assert "无法处理这个请求" in page_text(response)
 
 
 def test_broken_percent_escapes_are_read_as_text(raw_client, applicant):
