@@ -11,20 +11,26 @@ from django.core.validators import MaxValueValidator
 from django.forms import formset_factory
 from django.http import QueryDict
 
+from applications import phrases
 from applications.eligibility import COUNT_FIELDS, MAX_COUNT, REQUIRED_FIELDS, rule_message
-from applications.models import Application, Gender
+from applications.models import Application, Gender, Honour, Leader
 from applications.phrases import NOT_SAVED, NOT_SAVED_MORE, REQUIRED, RULES
-from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
+from applications.services import APPLICATION_FIELDS
 from gangwei.form_a11y import SubmitRequiredMixin
+from gangwei.formbase import RowForm, RowFormSet, SafeModelForm
 
 DEFAULT_UNIT_OPINION = "情况属实，同意申报。"
 
 
-class ApplicationForm(SubmitRequiredMixin, forms.ModelForm):
+class ApplicationForm(SubmitRequiredMixin, SafeModelForm):
     # Marked 「*」 on the page: what eligibility.submission_errors asks of a submission.
     submit_required = (*REQUIRED_FIELDS, "staff_total", "staff_women", "special_reason", "achievements", "pledge")
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
+    form_token = forms.CharField(
+        widget=forms.HiddenInput, required=False, max_length=Application._meta.get_field("form_token").max_length
+    )
+    # The 500 counted 字 have their own counter; a phone number needs no "最多N字".
+    length_hint_exclude = ("achievements", "contact_phone")
 
     class Meta:
         model = Application
@@ -79,30 +85,38 @@ class ApplicationForm(SubmitRequiredMixin, forms.ModelForm):
         return cleaned
 
 
-class LeaderForm(SubmitRequiredMixin, forms.Form):
+class LeaderForm(SubmitRequiredMixin, RowForm):
+    """One 岗位负责人: a filled row needs a name and a 性别 (leader_gender_valid)."""
+
+    limits_model = Leader
     submit_required = ("name", "gender", "title", "phone")  # every leader named needs all four
-    name = forms.CharField(label="姓名", max_length=40, required=False)
+    row_required = {"name": phrases.LEADER_NAME_MISSING, "gender": phrases.LEADER_GENDER_MISSING}
+    length_hint_exclude = ("phone",)
+
+    name = forms.CharField(label="姓名", required=False)
     gender = forms.ChoiceField(label="性别", choices=[("", "—")] + list(Gender.choices), required=False)
-    title = forms.CharField(label="职务", max_length=60, required=False)
-    phone = forms.CharField(
-        label="联系电话", max_length=30, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
-
-    def is_blank(self) -> bool:
-        return not any(str(self.cleaned_data.get(k) or "").strip() for k in LEADER_FIELDS)
+    title = forms.CharField(label="职务", required=False)
+    phone = forms.CharField(label="联系电话", required=False, widget=forms.TextInput(attrs={"inputmode": "tel"}))
 
 
-class HonourForm(forms.Form):
-    year = forms.CharField(label="年份", max_length=10, required=False)
-    title = forms.CharField(label="荣誉名称", max_length=120, required=False)
-    issuer = forms.CharField(label="授予单位", max_length=120, required=False)
+class HonourForm(RowForm):
+    limits_model = Honour
+    row_required = {"title": phrases.HONOUR_TITLE_MISSING}
+    length_hint_exclude = ("year",)
 
-    def is_blank(self) -> bool:
-        return not any(str(self.cleaned_data.get(k) or "").strip() for k in HONOUR_FIELDS)
+    year = forms.CharField(label="年份", required=False)
+    title = forms.CharField(label="荣誉名称", required=False)
+    issuer = forms.CharField(label="授予单位", required=False)
 
 
-LeaderFormSet = formset_factory(LeaderForm, extra=0, can_delete=True, max_num=10, absolute_max=20)
-HonourFormSet = formset_factory(HonourForm, extra=0, can_delete=True, max_num=20, absolute_max=30)
+# At most 10 岗位负责人 and 20 曾获荣誉 (max_num, refused beyond it); absolute_max bounds the work a
+# tampered TOTAL_FORMS can cause.
+LeaderFormSet = formset_factory(
+    LeaderForm, formset=RowFormSet, extra=0, can_delete=True, max_num=10, validate_max=True, absolute_max=20
+)
+HonourFormSet = formset_factory(
+    HonourForm, formset=RowFormSet, extra=0, can_delete=True, max_num=20, validate_max=True, absolute_max=30
+)
 
 
 def rows_of(formset) -> list[dict]:
@@ -167,15 +181,8 @@ class ApplicationFormBundle:
 
     def is_valid(self) -> bool:
         """Whether the form can be saved as a draft (types and lengths right, rows complete enough)."""
-        valid = self.form.is_valid() & self.leaders.is_valid() & self.honours.is_valid()
-        if not valid:
-            return False
-        for form in self.honours.forms:
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and not form.is_blank():
-                if not form.cleaned_data.get("title", "").strip():
-                    form.add_error("title", "请填写荣誉名称，或删除这一行。")
-                    valid = False
-        return valid
+        # A filled row must be complete (RowForm.row_required), for a draft as for a submission.
+        return self.form.is_valid() & self.leaders.is_valid() & self.honours.is_valid()
 
     def add_errors(self, errors: dict[str, list[str]]) -> None:
         """Show the service's submission errors next to their fields (rows above the rows)."""

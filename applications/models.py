@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from gangwei.fields import LimitedCharField, LimitedTextField
 from gangwei.models import Campaign, Organisation
 
 
@@ -53,23 +54,24 @@ class Application(models.Model):
     # (a double click, a resend on a slow network) finds the first application, not a copy.
     form_token = models.CharField(max_length=32, blank=True, editable=False)
 
-    applicant_name = models.CharField("申报单位", max_length=120, blank=True)
-    post_name = models.CharField("岗位名称", max_length=80, blank=True)
-    parent_unit = models.CharField("所属单位", max_length=120, blank=True)
+    applicant_name = LimitedCharField("申报单位", max_length=120, blank=True)
+    post_name = LimitedCharField("岗位名称", max_length=80, blank=True)
+    parent_unit = LimitedCharField("所属单位", max_length=120, blank=True)
     category = models.CharField("创建对象类别", max_length=20, choices=Category.choices, blank=True)
     staff_total = models.PositiveIntegerField("岗位总人数", null=True, blank=True)
     staff_women = models.PositiveIntegerField("其中女性人数", null=True, blank=True)
     is_special_post = models.BooleanField("特殊岗位", default=False)
-    special_reason = models.TextField("特殊岗位理由", blank=True)
-    contact_name = models.CharField("联系人", max_length=40, blank=True)
-    contact_title = models.CharField("联系人职务", max_length=40, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=30, blank=True)
-    achievements = models.TextField("主要事迹", blank=True)
-    unit_opinion = models.TextField("单位意见", blank=True)
+    special_reason = LimitedTextField("特殊岗位理由", max_length=200, blank=True)
+    contact_name = LimitedCharField("联系人", max_length=40, blank=True)
+    contact_title = LimitedCharField("联系人职务", max_length=40, blank=True)
+    contact_phone = LimitedCharField("联系电话", max_length=30, blank=True)
+    # A draft may hold more than the 500 counted 字 while the clerk edits; submission requires ≤ 500.
+    achievements = LimitedTextField("主要事迹", max_length=2000, blank=True)
+    unit_opinion = LimitedTextField("单位意见", max_length=300, blank=True)
     pledge = models.BooleanField("承诺符合创建条件", default=False)
 
     # Written by the 初审 body; kept here so that 附件1 prints it without knowing `review`.
-    review_opinion = models.TextField("初审意见", blank=True)
+    review_opinion = LimitedTextField("初审意见", max_length=500, blank=True)
     review_opinion_at = models.DateTimeField("初审意见时间", null=True, blank=True)
 
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
@@ -118,10 +120,10 @@ class Application(models.Model):
 
 class Leader(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="leaders")
-    name = models.CharField("姓名", max_length=40)
+    name = LimitedCharField("姓名", max_length=40)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
-    title = models.CharField("职务", max_length=60, blank=True)
-    phone = models.CharField("联系电话", max_length=30, blank=True)
+    title = LimitedCharField("职务", max_length=60, blank=True)
+    phone = LimitedCharField("联系电话", max_length=30, blank=True)
     position = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -138,9 +140,9 @@ class Leader(models.Model):
 
 class Honour(models.Model):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="honours")
-    year = models.CharField("获得年份", max_length=10, blank=True)
-    title = models.CharField("荣誉名称", max_length=120)
-    issuer = models.CharField("授予单位", max_length=120, blank=True)
+    year = LimitedCharField("获得年份", max_length=10, blank=True)
+    title = LimitedCharField("荣誉名称", max_length=120)
+    issuer = LimitedCharField("授予单位", max_length=120, blank=True)
     position = models.PositiveSmallIntegerField("排序", default=0)
 
     class Meta:
@@ -161,7 +163,7 @@ class Attachment(models.Model):
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to=attachment_path, max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
+    original_name = LimitedCharField("文件名", max_length=200)
     content_type = models.CharField("文件类型", max_length=40)
     size = models.PositiveIntegerField("大小（字节）")
     sha256 = models.CharField(max_length=64)
@@ -195,7 +197,7 @@ class ApplicationEvent(models.Model):
     organisation = models.ForeignKey(
         Organisation, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name="操作单位"
     )
-    note = models.TextField("说明", blank=True)
+    note = LimitedTextField("说明", max_length=500, blank=True)
     snapshot = models.JSONField("提交时的内容", null=True, blank=True)
     created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
 

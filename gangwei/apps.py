@@ -7,3 +7,6 @@ class GangweiConfig(AppConfig):
 
     def ready(self) -> None:
         from gangwei import checks  # noqa: F401  (registers the system checks)
+        from gangwei.admin_widgets import install
+
+        install()  # admin autocomplete: a refused form with an unreadable key shows again, no 500

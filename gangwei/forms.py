@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 
 from gangwei import phrases
+from gangwei.formbase import SafeFormMixin
 from gangwei.models import Organisation, OrgKind, User
 from gangwei.validators import normalise_phone, validate_credit_code, validate_phone
 
@@ -113,7 +114,7 @@ def _duration(delta: dt.timedelta) -> str:
     return (f"{hours}小时" if hours else "") + (f"{minutes}分钟" if minutes or not hours else "")
 
 
-class RegistrationForm(PasswordRulesMixin, UserCreationForm):
+class RegistrationForm(SafeFormMixin, PasswordRulesMixin, UserCreationForm):
     unit_name = forms.CharField(label="单位全称", max_length=120, help_text="与公章一致的单位全称。")
     credit_code = forms.CharField(
         label="统一社会信用代码",

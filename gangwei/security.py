@@ -42,3 +42,18 @@ class PrivateNoStoreMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+def axes_username(request: HttpRequest, credentials: dict | None = None) -> str | None:
+    """The username django-axes records and locks out (AXES_USERNAME_CALLABLE), cut to its column.
+
+    A login form lets any length through to authenticate(); axes then wrote it to its varchar(255)
+    username column, a server error on PostgreSQL. No real username is longer than User's 150, so
+    cutting keeps every real account's lockout exact; over-long guesses share one record."""
+    from axes.models import AccessAttempt
+
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
+    username = credentials.get(field) if credentials else getattr(request, "data", request.POST).get(field)
+    if username is None:
+        return None
+    return str(username)[: AccessAttempt._meta.get_field("username").max_length]

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session and CSRF middleware, which read the cookie and request.POST.
+    "gangwei.middleware.RequestHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -163,6 +165,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind reverse proxies (nginx …), how many of them append to X-Forwarded-For; 0 = none.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_CLIENT_IP_CALLABLE = "gangwei.security.client_ip"
+AXES_USERNAME_CALLABLE = "gangwei.security.axes_username"  # cut to axes' varchar(255)
 
 # Sessions expire after two hours without activity.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
