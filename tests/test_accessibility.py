@@ -43,7 +43,7 @@ def test_summary_of_a_refused_draft_links_form_and_row_fields(apply_window, appl
     html = client.post("/apply/new/", data).content.decode()
     # The row field's message, word for word as it stands beside the field.
     beside = re.search(r'id="error_1_id_leaders-1-name"[^>]*><strong>(.*?)</strong>', html).group(1)
-    assert beside == "最多可填 40 个字符，您填了 41 个。"
+    assert beside == "最多40字，当前为41字，请删减后再保存。"  # gangwei.phrases.INPUT_TOO_LONG
     assert summary_of(html) == [
         ("#id_staff_women", "其中女性人数：女性人数（6）不能大于岗位总人数（5）。"),
         ("#id_leaders-1-name", f"岗位负责人第2行 · 姓名：{beside}"),
