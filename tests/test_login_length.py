@@ -20,7 +20,7 @@ def test_over_long_username_is_a_failed_login(raw_client, db, url):
     response = raw_client.post(url, {"username": LONG, "password": "whatever-1A"})
 
     assert response.status_code == 200
-    assert response.context["form"].errors["__all__"][0].startswith("请输入")
+    assert response.context["form"].errors["__all__"] == ["用户名或密码不正确。再失败 4 次，该账号将在本机锁定30分钟。"]
     assert list(AccessAttempt.objects.values_list("username", flat=True)) == [LONG[:255]]
 
 

@@ -175,7 +175,7 @@ def test_admin_autocomplete_field_with_unreadable_key_shows_the_form_again(
     )
     raw_client.force_login(staff_user)
     data = {"campaign": str(campaign.pk), "organisation": organisation, "stage": "apply",
-            "closes_at_0": "2020-09-25", "closes_at_1": "23:59:59", "reason": "改过", "_save": "保存"}
+            "closes_at_0": "2020-09-25", "closes_at_1": "23:59:59", "reason": "改过", "change_reason": "再延两天", "_save": "保存"}
 
     response = raw_client.post(f"/admin/gangwei/deadlineextension/{extension.pk}/change/", data)
 
