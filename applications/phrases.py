@@ -56,6 +56,7 @@ UPLOAD_QUOTA = (
     "（每份申报最多 {max_files} 个文件、共 {max_size}，单个文件不超过 {file_limit}）。"
 )
 UPLOAD_NONE_CHOSEN = "请先选择要上传的文件。"
+UPLOAD_NOT_TRIED = "一次上传最多检查约 {seconds} 秒，以下文件这次未检查、未上传，请再选一次：{names}"
 
 
 # -- Pages: closed stages, refusals, the eligibility rules (read by the browser too) -------------

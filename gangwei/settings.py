@@ -213,6 +213,10 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_PIXELS", 40_000_000)
 UPLOAD_MAX_FILES = env_int("UPLOAD_MAX_FILES", 10)
 UPLOAD_MAX_TOTAL_BYTES = env_int("UPLOAD_MAX_TOTAL_BYTES", 30 * 1024 * 1024)
+# One upload request stops judging files after this many seconds (the rest are named, not stored);
+# Django refuses (400) a post of more files than twice the per-application limit before reading them.
+UPLOAD_REQUEST_SECONDS = env_int("UPLOAD_REQUEST_SECONDS", 4)
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * UPLOAD_MAX_FILES
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 

@@ -815,3 +815,24 @@ def test_delete_question_after_deadline_says_closed(applicant, application, scan
         "如需延期，请联系所属初审单位或市妇联宣发部。"
     ]
     assert [row[0] for row in attachments_of(application)] == ["盖章扫描件.pdf"]
+
+
+def test_upload_request_stops_judging_after_its_time_budget(apply_window, applicant, application, client_for, settings):
+    """A refused file uses no quota, so without a budget one post of many hostile files would hold
+    the worker for minutes; after the budget the rest are named, not judged."""
+    settings.UPLOAD_REQUEST_SECONDS = 0  # the first file is always judged
+    response = upload(client_for(applicant), application, ("1.pdf", PDF), ("2.pdf", PDF), ("3.pdf", PDF))
+
+    assert messages_of(response) == [
+        "已上传：1.pdf",
+        "一次上传最多检查约 0 秒，以下文件这次未检查、未上传，请再选一次：2.pdf、3.pdf",
+    ]
+    assert [row[0] for row in attachments_of(application)] == ["1.pdf"]
+
+
+def test_upload_of_more_files_than_django_reads_is_a_chinese_400(apply_window, applicant, application, client_for, settings):
+    count = settings.DATA_UPLOAD_MAX_NUMBER_FILES + 1
+    response = upload(client_for(applicant), application, *[(f"{i}.pdf", PDF) for i in range(count)], follow=False)
+
+    assert (response.status_code, response.templates[0].name if response.templates else None) == (400, "400.html")
+    assert list(application.attachments.all()) == []
