@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from gangwei import axes_admin, phrases  # noqa: F401  (axes_admin: django-axes in Chinese)
-from gangwei.admin_text import ChineseAdminMixin
+from gangwei.admin_text import BoundedSearchMixin, ChineseAdminMixin
 from gangwei.dates import format_datetime
 from gangwei.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from gangwei.models import Campaign, DeadlineExtension, Organisation, User
@@ -334,7 +334,7 @@ class GangweiGroupAdmin(ChineseAdminMixin, ChinesePermissionsMixin, GroupAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(BoundedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "parent", "code", "credit_code"]
     list_filter = ["kind", "parent"]
     search_fields = ["name", "short_name", "credit_code"]

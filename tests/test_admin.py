@@ -550,3 +550,30 @@ def test_admin_revert_that_breaks_a_rule_is_refused_with_the_rule(admin_client, 
     assert response.context["errors"] == ["延期后的截止时间必须晚于本年度申报截止时间（2020年9月30日 23:59:59）。"]
     extension.refresh_from_db()
     assert (extension.closes_at, extension.history.count()) == (shanghai(2020, 10, 2, 23, 59, 59), 2)
+
+
+# --- searches bounded ---
+
+
+MANY_WORDS = " ".join(f"词{i}" for i in range(2000))
+
+
+@pytest.mark.parametrize("model", ["gangwei/user", "gangwei/organisation", "applications/application"])
+def test_admin_search_with_thousands_of_words_answers(admin_client, unit, model):
+    response = admin_client.get(f"/admin/{model}/", {"q": MANY_WORDS})
+    assert (response.status_code, response.context["cl"].result_count) == (200, 0)
+
+
+def test_admin_search_uses_the_first_ten_words(admin_client, unit):
+    # Ten words that match, then one that matches nothing: only the first ten count.
+    q = " ".join(["测试医院"] * 10 + ["不存在的词"])
+    response = admin_client.get("/admin/gangwei/organisation/", {"q": q})
+    assert [o.name for o in response.context["cl"].result_list] == [unit.name]
+
+
+def test_admin_autocomplete_with_thousands_of_words_answers(admin_client, unit):
+    response = admin_client.get(
+        "/admin/autocomplete/",
+        {"term": MANY_WORDS, "app_label": "gangwei", "model_name": "user", "field_name": "organisation"},
+    )
+    assert (response.status_code, response.json()["results"]) == (200, [])
