@@ -341,7 +341,7 @@ def test_admin_campaign_reason_too_long_refused(admin_client, campaign):
     data.update({"apply_closes_at_0": "2020-09-21", "change_reason": "理" * (limit + 1)})
     response = admin_client.post(change_url(campaign), data)
     assert response.context["adminform"].form.errors["change_reason"] == [
-        f"最多可填 {limit} 个字符，您填了 {limit + 1} 个。"
+        f"最多{limit}字，当前为{limit + 1}字，请删减后再保存。"  # the same words as gangwei.phrases.INPUT_TOO_LONG
     ]
     assert f'maxlength="{limit}"' in response.content.decode()
     assert deadlines(campaign) == CAMPAIGN_2021

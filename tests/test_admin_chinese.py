@@ -224,3 +224,18 @@ def test_compiled_catalogue_matches_the_po_file():
         mo = gettext.GNUTranslations(handle)
     assert len(po) > 40
     assert {msgid: mo.gettext(msgid) for msgid in po} == po
+
+
+def test_django_length_message_worded_as_the_form_base():
+    """Forms that are not built on gangwei.formbase (admin, login) say a too-long value the same way."""
+    from django.utils.translation import ngettext, override
+
+    from gangwei.phrases import INPUT_TOO_LONG
+
+    with override("zh-hans"):
+        worded = ngettext(
+            "Ensure this value has at most %(limit_value)d character (it has %(show_value)d).",
+            "Ensure this value has at most %(limit_value)d characters (it has %(show_value)d).",
+            40,
+        )
+    assert worded == INPUT_TOO_LONG
