@@ -292,14 +292,14 @@ def test_pdf_achievements_keep_numbers_with_units_across_lines(application):
     assert achievement_lines(application, "甲" * 24 + "2019年" + "乙" * 10) == ["甲" * 24, "2019年" + "乙" * 10]
 
 
-# The agreed limits of the text fields that have no max_length in the model yet.
-AGREED_MAX_LENGTH = {"special_reason": 200, "achievements": 2000, "unit_opinion": 300, "review_opinion": 500}
 FILLER = "柳州市妇女联合会巾帼文明岗创建工作领导小组办公室门诊部导医服务班组"
 STORY = "春风化雨润物无声，班组坚持优质服务连续三年零投诉，组建志愿服务队常态化开展进社区义诊。\n"
 
 
 def max_length(model, name: str) -> int:
-    return model._meta.get_field(name).max_length or AGREED_MAX_LENGTH[name]
+    limit = model._meta.get_field(name).max_length
+    assert limit, f"{model.__name__}.{name} has no length limit"
+    return limit
 
 
 def filled(length: int, text: str = FILLER, start: str = "", end: str = "") -> str:
