@@ -14,7 +14,7 @@ from django.http import QueryDict
 from applications import phrases
 from applications.eligibility import COUNT_FIELDS, MAX_COUNT, REQUIRED_FIELDS, rule_message
 from applications.models import Application, Gender, Honour, Leader
-from applications.phrases import NOT_SAVED, NOT_SAVED_MORE, REQUIRED, RULES
+from applications.phrases import NOT_SAVED, REQUIRED, RULES
 from applications.services import APPLICATION_FIELDS
 from gangwei.form_a11y import SubmitRequiredMixin
 from gangwei.formbase import RowForm, RowFormSet, SafeModelForm
@@ -214,20 +214,11 @@ class ApplicationFormBundle:
         return self.form.cleaned_data.get("form_token") or ""
 
 
-def not_saved_message(bundle: ApplicationFormBundle, shown: int = 3) -> str:
-    """ "未保存：…" with the first `shown` problems of a bundle that could not be saved at all."""
-    problems = [f"{e}" for e in bundle.form.non_field_errors()]
-    for name, errors in bundle.form.errors.items():
-        if name != "__all__":
-            problems += [f"{bundle.form.fields[name].label}：{e}" for e in errors]
-    for formset, what in ((bundle.leaders, "岗位负责人"), (bundle.honours, "曾获荣誉")):
-        problems += [f"{what}：{e}" for e in formset.non_form_errors()]
-        for index, form in enumerate(formset.forms, start=1):
-            for name, errors in form.errors.items():
-                label = form.fields[name].label if name in form.fields else ""
-                problems += [f"{what}第{index}行{label}：{e}" for e in errors]
-    problems = [p if p.endswith(("。", "）", "！", "？")) else p + "。" for p in problems]
-    text = "".join(problems[:shown])
-    if len(problems) > shown:
-        text += NOT_SAVED_MORE.format(count=len(problems) - shown)
-    return NOT_SAVED.format(problems=text)
+def not_saved_message(bundle: ApplicationFormBundle) -> str:
+    """ "未保存：有N处需要修改…" for a bundle that could not be saved at all; the error summary lists them."""
+    count = len(bundle.form.non_field_errors()) + sum(
+        len(errors) for name, errors in bundle.form.errors.items() if name != "__all__"
+    )
+    for formset in (bundle.leaders, bundle.honours):
+        count += len(formset.non_form_errors()) + sum(len(e) for form in formset.forms for e in form.errors.values())
+    return NOT_SAVED.format(count=count)

@@ -61,8 +61,8 @@ UPLOAD_NOT_TRIED = "一次上传最多检查约 {seconds} 秒，以下文件这�
 # -- Pages: closed stages, refusals, the eligibility rules (read by the browser too) -------------
 
 # A refusal that saved nothing says so, and what to fix; a draft saved but not submitted says that.
-NOT_SAVED = "未保存：{problems}请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
-NOT_SAVED_MORE = "另有{count}处需要修改。"
+# The problems themselves are listed once, in the error summary under it (each linked to its field).
+NOT_SAVED = "未保存：有{count}处需要修改，见下方列表。请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
 NOT_SUBMITTED = "未提交：申报表还有需要修改的项目（已在下方标红）。内容已保存为草稿，改好后请再点“提交申报”。"
 
 # 申报 (or 初审 for a returned application) is closed for this unit: shown instead of a live form.

@@ -789,22 +789,21 @@ def test_women_above_total_says_not_saved(apply_window, applicant, application, 
     )
 
     assert messages_of(response) == [
-        "未保存：其中女性人数：女性人数（6）不能大于岗位总人数（5）。"
-        "请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
+        "未保存：有1处需要修改，见下方列表。请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
     ]
+    assert response.context["form"].errors["staff_women"] == ["女性人数（6）不能大于岗位总人数（5）。"]
     assert messages_of(response)[0] != phrases.SAVED_BUT_NOT_SUBMITTED
 
 
-def test_not_saved_lists_three_problems_then_counts(apply_window, applicant, campaign, client_for):
+def test_not_saved_counts_every_problem(apply_window, applicant, campaign, client_for):
     response = client_for(applicant).post(
         "/apply/new/",
         form_data(button="draft", staff_total="-1", staff_women="abc", category="bogus", contact_phone="x" * 31),
     )
 
-    (category_error,) = response.context["form"].errors["category"]  # Django's own wording
+    assert sorted(response.context["form"].errors) == ["category", "contact_phone", "staff_total", "staff_women"]
     assert messages_of(response) == [
-        f"未保存：创建对象类别：{category_error}岗位总人数：岗位总人数必须是正整数。其中女性人数：女性人数请填写整数（如 8）。"
-        "另有1处需要修改。请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
+        "未保存：有4处需要修改，见下方列表。请改正标红的项目后再保存；您填写的内容仍在下方，尚未丢失。"
     ]
     assert list(Application.objects.all()) == []
 

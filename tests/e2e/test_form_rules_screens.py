@@ -22,11 +22,11 @@ def test_incomplete_leader_row_and_limits_on_a_phone(browser, live_server, open_
     page.locator('[name="leaders-0-title"]').fill("护士长")
     page.get_by_role("button", name="保存草稿").click()
 
-    expect(page.get_by_text(phrases.LEADER_GENDER_MISSING)).to_be_visible()
+    expect(page.get_by_text(phrases.LEADER_GENDER_MISSING, exact=True)).to_be_visible()
     expect(page.locator('[name="leaders-0-name"]')).to_have_value("覃丽")
     expect(page.locator('[name="leaders-0-title"]')).to_have_value("护士长")
     expect(page.locator("#id_applicant_name")).to_have_value("柳州市第一测试医院儿科护理组")
-    page.get_by_text(phrases.LEADER_GENDER_MISSING).scroll_into_view_if_needed()
+    page.get_by_text(phrases.LEADER_GENDER_MISSING, exact=True).scroll_into_view_if_needed()
     screenshot(page, "form-rules-leader-row-390")
     context.close()
 
