@@ -8,7 +8,7 @@ import os
 import pytest
 import time_machine
 
-from gangwei.models import Organisation, OrgKind
+from gangwei.models import Organisation, OrgKind, User
 from tests.factories import (
     ApplicationFactory,
     BodyFactory,
@@ -114,6 +114,18 @@ def application(campaign, unit):
 @pytest.fixture
 def other_application(campaign, other_unit):
     return ApplicationFactory(campaign=campaign, unit=other_unit)
+
+
+@pytest.fixture
+def superuser(db):
+    return User.objects.create_superuser("root", "root@lzfl.example", "Root-Admin-2021")
+
+
+@pytest.fixture
+def admin_client(client, superuser):
+    """Django admin as a superuser (pytest-django's own fixture, with the project's user)."""
+    client.force_login(superuser)
+    return client
 
 
 @pytest.fixture

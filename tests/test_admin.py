@@ -18,17 +18,6 @@ ORDER_MESSAGE = "各阶段截止时间必须按 申报→初审→考核→命�
 DEADLINE_FIELDS = ["opens_at", "apply_closes_at", "first_review_closes_at", "assessment_closes_at", "naming_closes_at"]
 
 
-@pytest.fixture
-def superuser(db):
-    return User.objects.create_superuser("root", "root@lzfl.example", "Root-Admin-2021")
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
 def change_url(campaign: Campaign) -> str:
     return f"/admin/gangwei/campaign/{campaign.pk}/change/"
 

@@ -67,17 +67,6 @@ def english(text: str, data_words: set[str]) -> list[str]:
 
 
 @pytest.fixture
-def superuser(db):
-    return User.objects.create_superuser("root", "root@lzfl.example", "Root-Admin-2021")
-
-
-@pytest.fixture
-def admin_client(client, superuser):
-    client.force_login(superuser)
-    return client
-
-
-@pytest.fixture
 def every_kind(superuser, campaign, unit, applicant):
     """One object of every model the admin shows, with a history to look at."""
     extension = DeadlineExtension.objects.create(

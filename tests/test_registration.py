@@ -409,11 +409,6 @@ def test_password_reset_weak_password_refused_on_password_field(client, applican
     assert applicant.check_password("Gangwei-2021-test") is True
 
 
-@pytest.fixture
-def superuser(db):
-    return User.objects.create_superuser("root", "root@lzfl.example", "Root-Admin-2021")
-
-
 def _admin_errors(response) -> dict:
     form = response.context.get("adminform")
     form = form.form if form is not None else response.context["form"]
