@@ -208,3 +208,61 @@ class ApplicationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application_id} {self.action}"
+
+
+class MessageKind(models.TextChoices):
+    SUBMITTED = "submitted", "提交回执"
+    RETURNED = "returned", "退回修改通知"
+    RECOMMENDED = "recommended", "初审推荐通知"
+    NOT_RECOMMENDED = "not_recommended", "初审不予推荐通知"
+    REPORTED = "reported", "报送市妇联通知"
+    REPORT_REOPENED = "report_reopened", "汇总表退回通知"
+    REMINDER_APPLY = "reminder_apply", "申报截止提醒"
+    REMINDER_REVIEW = "reminder_review", "初审截止提醒"
+
+
+class MessageState(models.TextChoices):
+    PENDING = "pending", "待发送"
+    SENT = "sent", "已发送"
+    FAILED = "failed", "发送失败，等待重试"
+    GAVE_UP = "gave_up", "多次发送失败，已停止"
+    NO_RECIPIENT = "no_recipient", "没有收件地址"
+
+
+class Message(models.Model):
+    """One e-mail the system sends, written in the transaction of the change that causes it and
+    delivered afterwards by the worker (applications.mail), which retries: an SMTP outage delays it,
+    it never loses it nor fails the change."""
+
+    application = models.ForeignKey(
+        Application, verbose_name="申报表", null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    # The organisation written to (the unit, or a 初审 body for its reminders).
+    organisation = models.ForeignKey(
+        Organisation, verbose_name="收件单位", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField("类型", max_length=20, choices=MessageKind.choices)
+    recipients = LimitedTextField("收件人", max_length=2000, blank=True)
+    subject = LimitedCharField("主题", max_length=200)
+    body = LimitedTextField("正文", max_length=10000)
+    # A reminder is sent once however often the command runs: the same key is never written twice.
+    dedupe_key = models.CharField(max_length=120, blank=True)
+    state = models.CharField("发送状态", max_length=20, choices=MessageState.choices, default=MessageState.PENDING)
+    attempts = models.PositiveIntegerField("尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试", null=True, blank=True, db_index=True)
+    last_error = LimitedTextField("最近错误", max_length=500, blank=True)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    sent_at = models.DateTimeField("发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "通知邮件"
+        verbose_name_plural = "通知邮件"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(name="message_unique_dedupe_key", fields=["dedupe_key"], condition=~Q(dedupe_key="")),
+            models.CheckConstraint(name="message_kind_valid", condition=Q(kind__in=MessageKind.values)),
+            models.CheckConstraint(name="message_state_valid", condition=Q(state__in=MessageState.values)),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject

@@ -103,6 +103,7 @@ EVENT_TEXT = {
     "recommend": "初审推荐，待报送市妇联",
     "not_recommend": "初审不予推荐",
     "report": "报送市妇联",
+    "reopen_report": "市妇联退回汇总表，回到初审推荐",
     "pass": "考核合格",
     "fail": "考核不合格",
     "name": "命名为柳州市巾帼文明岗",
@@ -110,7 +111,7 @@ EVENT_TEXT = {
     "upload": "上传附件",
     "delete_upload": "删除附件",
 }
-EVENT_NOTE_LABEL = {"return": "退回意见", "not_recommend": "理由", "upload": "文件", "delete_upload": "文件"}
+EVENT_NOTE_LABEL = {"return": "退回意见", "not_recommend": "理由", "recommend": "初审意见", "reopen_report": "理由", "upload": "文件", "delete_upload": "文件"}
 EVENT_NOTE_LABEL_DEFAULT = "说明"
 
 # The rules of the notice's section 二(三), the counted 字 and the number fields. One wording for

@@ -32,6 +32,7 @@ class Action(TextChoices):
     FAIL = "fail", "考核不合格"
     NAME = "name", "命名"
     NOT_NAME = "not_name", "不予命名"
+    REOPEN_REPORT = "reopen_report", "市妇联退回汇总表"
 
 
 # Events that are not transitions, written to the same timeline.
@@ -58,17 +59,36 @@ TRANSITIONS: dict[str, Transition] = {
     Action.SUBMIT: Transition(frozenset({Status.DRAFT}), Status.SUBMITTED, Role.APPLICANT, Stage.APPLY),
     # Withdrawing is never blocked by a deadline: a unit may always take its application back.
     Action.WITHDRAW: Transition(frozenset({Status.SUBMITTED}), Status.DRAFT, Role.APPLICANT, None),
+    # A body may change its decision until it files its 汇总表 (review.services checks the filing):
+    # a recommendation becomes a return or a refusal and back; a returned application that its unit
+    # does not resubmit may be not recommended, so that the body can file.
     Action.RETURN: Transition(
-        frozenset({Status.SUBMITTED}), Status.RETURNED, Role.REVIEWER, Stage.FIRST_REVIEW, needs_note=True
+        frozenset({Status.SUBMITTED, Status.RECOMMENDED, Status.NOT_RECOMMENDED}),
+        Status.RETURNED,
+        Role.REVIEWER,
+        Stage.FIRST_REVIEW,
+        needs_note=True,
     ),
     Action.RESUBMIT: Transition(frozenset({Status.RETURNED}), Status.SUBMITTED, Role.APPLICANT, Stage.FIRST_REVIEW),
-    Action.RECOMMEND: Transition(frozenset({Status.SUBMITTED}), Status.RECOMMENDED, Role.REVIEWER, Stage.FIRST_REVIEW),
+    Action.RECOMMEND: Transition(
+        frozenset({Status.SUBMITTED, Status.NOT_RECOMMENDED}), Status.RECOMMENDED, Role.REVIEWER, Stage.FIRST_REVIEW
+    ),
     Action.NOT_RECOMMEND: Transition(
-        frozenset({Status.SUBMITTED}), Status.NOT_RECOMMENDED, Role.REVIEWER, Stage.FIRST_REVIEW, needs_note=True
+        frozenset({Status.SUBMITTED, Status.RECOMMENDED, Status.RETURNED}),
+        Status.NOT_RECOMMENDED,
+        Role.REVIEWER,
+        Stage.FIRST_REVIEW,
+        needs_note=True,
     ),
     Action.REPORT: Transition(frozenset({Status.RECOMMENDED}), Status.REPORTED, Role.REVIEWER, Stage.FIRST_REVIEW),
     Action.PASS: Transition(frozenset({Status.REPORTED}), Status.PASSED, Role.CITY, Stage.ASSESSMENT),
     Action.FAIL: Transition(frozenset({Status.REPORTED}), Status.FAILED, Role.CITY, Stage.ASSESSMENT),
+    # The city sends a filed 汇总表 back to its body (with a reason): its applications are the body's
+    # recommendations again. No window: the city may do it whenever a body asks; the body then needs
+    # the 初审 window (or an extension) to change and file again.
+    Action.REOPEN_REPORT: Transition(
+        frozenset({Status.REPORTED}), Status.RECOMMENDED, Role.CITY, None, needs_note=True
+    ),
     Action.NAME: Transition(frozenset({Status.PASSED}), Status.NAMED, Role.CITY, Stage.NAMING),
     Action.NOT_NAME: Transition(frozenset({Status.PASSED}), Status.NOT_NAMED, Role.CITY, Stage.NAMING),
 }
@@ -84,6 +104,17 @@ class TransitionNotAllowed(Exception):
     def __init__(self, message: str):
         self.message = message
         super().__init__(message)
+
+
+class StaleDecision(TransitionNotAllowed):
+    """The application changed after the actor's page was loaded (a colleague acted first)."""
+
+    def __init__(self, application: Application):
+        self.application = application
+        super().__init__(
+            f"这份申报已被他人处理（当前状态：“{application.get_status_display()}”），"
+            "您的操作没有执行。请查看最新情况后再决定。"
+        )
 
 
 def allowed_actions(application: Application, user: User) -> list[str]:
@@ -122,12 +153,15 @@ def transition(
     guard: Callable[[Application], list[str] | None] | None = None,
     snapshot: Callable[[Application], dict] | None = None,
     on_commit: Callable[[Application], None] | None = None,
+    expected_version: int | None = None,
 ) -> Application:
     """Move `application` along `action`: lock, check table, role, window, save, write the event.
 
     `guard` runs on the locked row before the change: it raises ValidationError to refuse,
     and returns the names of any fields it set (the 申报编号);
-    `on_commit` runs after the transaction commits (notifications).
+    `on_commit` runs after the transaction commits (notifications);
+    `expected_version` is the version the actor's page showed: a newer row (a colleague decided
+    meanwhile) is refused with StaleDecision instead of being decided over.
     """
     rule = TRANSITIONS.get(action)
     if rule is None:
@@ -143,6 +177,8 @@ def transition(
             raise TransitionNotAllowed(
                 f"当前状态为“{locked.get_status_display()}”，不能{Action(action).label}。页面可能已过期，请刷新后查看。"
             )
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleDecision(locked)
         if rule.needs_note and not note.strip():
             raise ValidationError({"note": f"{Action(action).label}必须写明理由。"})
         if rule.stage is not None:

@@ -1,0 +1,21 @@
+"""The phrase book of 初审: every message the review pages, forms and services show, worded once."""
+
+ONLY_REVIEWER = "只有初审单位账号可以办理初审。"
+ONLY_CITY = "只有市妇联宣发部账号可以办理此项。"
+UNKNOWN_DECISION = "未知的初审决定。"
+OPINION_REQUIRED = "推荐须填写初审意见（打印在申报表最后一栏）。"
+CONDITIONS_REQUIRED = "推荐前须逐项确认符合《通知》第二部分的五项创建条件。"
+FROZEN = "本单位已于{filed_at}报送汇总表，初审决定已锁定；如需修改，请联系市妇联宣发部退回汇总表。"
+QUOTA_FULL = "本年度推荐名额为{quota}个，已经用完，不能再推荐；可先把已推荐的申报改为退回修改或不予推荐。"
+RANK_STALE = "推荐名单已有变化（同事刚刚作了决定），排序没有保存。请刷新页面后重新排序。"
+FILE_PENDING = "还有{count}份申报待初审或退回修改中，请先对每份申报作出决定（推荐、退回修改或不予推荐）再报送。"
+FILE_OVER_QUOTA = "推荐名额为{quota}个，现推荐数超出{over}份，请先调整后再报送。"
+REOPEN_REASON_REQUIRED = "退回汇总表必须写明理由。"
+ALREADY_REOPENED = "这份汇总表已经退回过，不能重复退回。"
+REOPEN_TOO_LATE = "该单位报送的申报已有考核结果，不能再退回汇总表。"
+REOPENED_MAIL_SUBJECT = "【柳州市巾帼文明岗】{year}年度汇总表已被市妇联退回"
+REOPENED_MAIL_BODY = (
+    "{body}：\n\n市妇联宣发部已退回贵单位报送的{year}年度汇总表（附件2），理由：\n{reason}\n\n"
+    "贵单位推荐的申报已回到“初审推荐”状态。请登录系统按意见调整后重新报送；"
+    "如初审已截止，请联系市妇联宣发部办理延期。\n"
+)
