@@ -57,3 +57,8 @@ def notify_unit(application: Application, kind: str, **context) -> Message:
         application=application,
         organisation=application.unit,
     )
+
+
+def messages_of(application: Application) -> list[Message]:
+    """The messages about `application`, oldest first, for its page (one query)."""
+    return list(application.messages.order_by("created_at", "id"))

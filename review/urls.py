@@ -1,5 +1,7 @@
 from django.urls import path
 
+from review import document_urls
+
 from review import views
 
 app_name = "review"
@@ -7,4 +9,5 @@ app_name = "review"
 urlpatterns = [
     path("review/", views.queue, name="queue"),
     path("city/", views.city, name="city"),
+    *document_urls.urlpatterns,
 ]
