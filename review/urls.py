@@ -1,8 +1,6 @@
 from django.urls import path
 
-from review import document_urls
-
-from review import views
+from review import document_urls, views
 
 app_name = "review"
 
