@@ -173,12 +173,14 @@ def transition(
         )
         if rule.role != role or not _owns(locked, actor, role):
             raise PermissionDenied("您无权对此申报执行该操作。")
+        # A moved version first: the actor's page is stale whatever the table allows from the new
+        # status, and StaleDecision says so (and what the application is now).
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleDecision(locked)
         if locked.status not in rule.sources:
             raise TransitionNotAllowed(
                 f"当前状态为“{locked.get_status_display()}”，不能{Action(action).label}。页面可能已过期，请刷新后查看。"
             )
-        if expected_version is not None and locked.version != expected_version:
-            raise StaleDecision(locked)
         if rule.needs_note and not note.strip():
             raise ValidationError({"note": f"{Action(action).label}必须写明理由。"})
         if rule.stage is not None:

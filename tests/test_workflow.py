@@ -16,7 +16,14 @@ from applications.services import (
     application_update,
     application_withdraw,
 )
-from applications.workflow import TRANSITIONS, Action, TransitionNotAllowed, allowed_actions, transition
+from applications.workflow import (
+    TRANSITIONS,
+    Action,
+    StaleDecision,
+    TransitionNotAllowed,
+    allowed_actions,
+    transition,
+)
 from gangwei.models import Stage
 from gangwei.roles import Role
 from tests.factories import ApplicationFactory, UnitFactory, UserFactory, shanghai
@@ -38,7 +45,15 @@ PERSONA_FOR_ROLE = {Role.APPLICANT: "applicant", Role.REVIEWER: "reviewer_a", Ro
 NOT_IN_TABLE = [
     (status, action) for action, rule in TRANSITIONS.items() for status in Status.values if status not in rule.sources
 ]
-WRONG_ROLES = [(action, role) for action, rule in TRANSITIONS.items() for role in PERSONA_FOR_ROLE if role != rule.role]
+# Every (action, source status) pair of the table: an action may have several sources.
+PAIRS = [(action, source) for action, rule in TRANSITIONS.items() for source in sorted(rule.sources)]
+PAIR_IDS = [f"{action}-from-{source}" for action, source in PAIRS]
+WRONG_ROLES = [
+    (action, source, role)
+    for action, source in PAIRS
+    for role in PERSONA_FOR_ROLE
+    if role != TRANSITIONS[action].role
+]
 
 
 
@@ -79,21 +94,42 @@ def test_transitions_table_is_the_design():
     } == {
         Action.SUBMIT: ({Status.DRAFT}, Status.SUBMITTED, Role.APPLICANT, Stage.APPLY),
         Action.WITHDRAW: ({Status.SUBMITTED}, Status.DRAFT, Role.APPLICANT, None),
-        Action.RETURN: ({Status.SUBMITTED}, Status.RETURNED, Role.REVIEWER, Stage.FIRST_REVIEW),
+        Action.RETURN: (
+            {Status.SUBMITTED, Status.RECOMMENDED, Status.NOT_RECOMMENDED},
+            Status.RETURNED,
+            Role.REVIEWER,
+            Stage.FIRST_REVIEW,
+        ),
         Action.RESUBMIT: ({Status.RETURNED}, Status.SUBMITTED, Role.APPLICANT, Stage.FIRST_REVIEW),
-        Action.RECOMMEND: ({Status.SUBMITTED}, Status.RECOMMENDED, Role.REVIEWER, Stage.FIRST_REVIEW),
-        Action.NOT_RECOMMEND: ({Status.SUBMITTED}, Status.NOT_RECOMMENDED, Role.REVIEWER, Stage.FIRST_REVIEW),
+        Action.RECOMMEND: (
+            {Status.SUBMITTED, Status.NOT_RECOMMENDED},
+            Status.RECOMMENDED,
+            Role.REVIEWER,
+            Stage.FIRST_REVIEW,
+        ),
+        Action.NOT_RECOMMEND: (
+            {Status.SUBMITTED, Status.RECOMMENDED, Status.RETURNED},
+            Status.NOT_RECOMMENDED,
+            Role.REVIEWER,
+            Stage.FIRST_REVIEW,
+        ),
         Action.REPORT: ({Status.RECOMMENDED}, Status.REPORTED, Role.REVIEWER, Stage.FIRST_REVIEW),
         Action.PASS: ({Status.REPORTED}, Status.PASSED, Role.CITY, Stage.ASSESSMENT),
         Action.FAIL: ({Status.REPORTED}, Status.FAILED, Role.CITY, Stage.ASSESSMENT),
+        Action.REOPEN_REPORT: ({Status.REPORTED}, Status.RECOMMENDED, Role.CITY, None),
         Action.NAME: ({Status.PASSED}, Status.NAMED, Role.CITY, Stage.NAMING),
         Action.NOT_NAME: ({Status.PASSED}, Status.NOT_NAMED, Role.CITY, Stage.NAMING),
     }
-    assert {action for action, rule in TRANSITIONS.items() if rule.needs_note} == {Action.RETURN, Action.NOT_RECOMMEND}
+    assert {action for action, rule in TRANSITIONS.items() if rule.needs_note} == {
+        Action.RETURN,
+        Action.NOT_RECOMMEND,
+        Action.REOPEN_REPORT,
+    }
 
 
 def test_transitions_every_pair_counted():
-    assert len(NOT_IN_TABLE) == len(Status.values) * len(Action.values) - len(TRANSITIONS) == 99
+    assert len(PAIRS) == 17
+    assert len(NOT_IN_TABLE) == len(Status.values) * len(Action.values) - len(PAIRS) == 103
 
 
 @pytest.mark.parametrize(("status", "action"), NOT_IN_TABLE, ids=[f"{s}-{a}" for s, a in NOT_IN_TABLE])
@@ -117,9 +153,9 @@ def test_transition_unknown_action_refused(application, applicant):
     assert state_of(application) == (Status.DRAFT, "", 1)
 
 
-@pytest.mark.parametrize(("action", "rule"), list(TRANSITIONS.items()), ids=list(TRANSITIONS))
-def test_transition_allowed_moves_status_and_writes_one_event(campaign, unit, persona, action, rule):
-    (source,) = rule.sources
+@pytest.mark.parametrize(("action", "source"), PAIRS, ids=PAIR_IDS)
+def test_transition_allowed_moves_status_and_writes_one_event(campaign, unit, persona, action, source):
+    rule = TRANSITIONS[action]
     application = application_in(campaign, unit, source)
     actor = persona(rule.role)
     instant = INSTANT_FOR_STAGE[rule.stage]
@@ -158,9 +194,8 @@ def test_transition_event_failure_rolls_back_status(application, applicant):
     assert events_of(application) == []
 
 
-@pytest.mark.parametrize(("action", "role"), WRONG_ROLES, ids=[f"{a}-by-{r}" for a, r in WRONG_ROLES])
-def test_transition_wrong_role_denied(campaign, unit, persona, action, role):
-    (source,) = TRANSITIONS[action].sources
+@pytest.mark.parametrize(("action", "source", "role"), WRONG_ROLES, ids=[f"{a}-from-{s}-by-{r}" for a, s, r in WRONG_ROLES])
+def test_transition_wrong_role_denied(campaign, unit, persona, action, source, role):
     application = application_in(campaign, unit, source)
     with time_machine.travel(INSTANT_FOR_STAGE[TRANSITIONS[action].stage], tick=False):
         with pytest.raises(PermissionDenied) as excinfo:
@@ -170,13 +205,12 @@ def test_transition_wrong_role_denied(campaign, unit, persona, action, role):
     assert events_of(application) == []
 
 
-REVIEWER_ACTIONS = [a for a, rule in TRANSITIONS.items() if rule.role == Role.REVIEWER]
-APPLICANT_ACTIONS = [a for a, rule in TRANSITIONS.items() if rule.role == Role.APPLICANT]
+REVIEWER_PAIRS = [(a, s) for a, s in PAIRS if TRANSITIONS[a].role == Role.REVIEWER]
+APPLICANT_PAIRS = [(a, s) for a, s in PAIRS if TRANSITIONS[a].role == Role.APPLICANT]
 
 
-@pytest.mark.parametrize("action", REVIEWER_ACTIONS)
-def test_transition_reviewer_of_another_district_denied(campaign, unit, reviewer_b, action):
-    (source,) = TRANSITIONS[action].sources
+@pytest.mark.parametrize(("action", "source"), REVIEWER_PAIRS, ids=[f"{a}-from-{s}" for a, s in REVIEWER_PAIRS])
+def test_transition_reviewer_of_another_district_denied(campaign, unit, reviewer_b, action, source):
     application = application_in(campaign, unit, source)
     with time_machine.travel(IN_FIRST_REVIEW, tick=False):
         with pytest.raises(PermissionDenied) as excinfo:
@@ -186,9 +220,8 @@ def test_transition_reviewer_of_another_district_denied(campaign, unit, reviewer
     assert events_of(application) == []
 
 
-@pytest.mark.parametrize("action", APPLICANT_ACTIONS)
-def test_transition_other_unit_denied(campaign, unit, other_applicant, action):
-    (source,) = TRANSITIONS[action].sources
+@pytest.mark.parametrize(("action", "source"), APPLICANT_PAIRS, ids=[f"{a}-from-{s}" for a, s in APPLICANT_PAIRS])
+def test_transition_other_unit_denied(campaign, unit, other_applicant, action, source):
     application = application_in(campaign, unit, source)
     with time_machine.travel(INSTANT_FOR_STAGE[TRANSITIONS[action].stage], tick=False):
         with pytest.raises(PermissionDenied) as excinfo:
@@ -197,16 +230,55 @@ def test_transition_other_unit_denied(campaign, unit, other_applicant, action):
     assert state_of(application) == (source, application.number, 1)
 
 
-@pytest.mark.parametrize("action", [Action.RETURN, Action.NOT_RECOMMEND])
+NOTE_PAIRS = [(a, s) for a, s in PAIRS if TRANSITIONS[a].needs_note]
+
+
+@pytest.mark.parametrize(("action", "source"), NOTE_PAIRS, ids=[f"{a}-from-{s}" for a, s in NOTE_PAIRS])
 @pytest.mark.parametrize("note", ["", "  \n\u3000"], ids=["empty", "whitespace"])
-def test_transition_needs_note_without_note_refused(campaign, unit, reviewer_a, action, note):
+def test_transition_needs_note_without_note_refused(campaign, unit, persona, action, source, note):
+    application = application_in(campaign, unit, source)
+    rule = TRANSITIONS[action]
+    with time_machine.travel(INSTANT_FOR_STAGE[rule.stage], tick=False):
+        with pytest.raises(ValidationError) as excinfo:
+            transition(application=application, action=action, actor=persona(rule.role), note=note)
+    assert excinfo.value.message_dict == {"note": [f"{Action(action).label}必须写明理由。"]}
+    assert state_of(application) == (source, "2021-CZ-001", 1)
+    assert events_of(application) == []
+
+
+# --- expected_version: a colleague's decision in between is refused, not decided over ---
+
+
+def test_transition_expected_version_current_accepted(campaign, unit, reviewer_a):
     application = application_in(campaign, unit, Status.SUBMITTED)
     with time_machine.travel(IN_FIRST_REVIEW, tick=False):
-        with pytest.raises(ValidationError) as excinfo:
-            transition(application=application, action=action, actor=reviewer_a, note=note)
-    assert excinfo.value.message_dict == {"note": [f"{Action(action).label}必须写明理由。"]}
-    assert state_of(application) == (Status.SUBMITTED, "2021-CZ-001", 1)
-    assert events_of(application) == []
+        transition(application=application, action=Action.RECOMMEND, actor=reviewer_a, expected_version=1)
+    assert state_of(application) == (Status.RECOMMENDED, "2021-CZ-001", 2)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (Action.RECOMMEND, Action.RECOMMEND),
+        (Action.RECOMMEND, Action.RETURN),
+        (Action.NOT_RECOMMEND, Action.RECOMMEND),
+        (Action.RETURN, Action.NOT_RECOMMEND),
+    ],
+)
+def test_transition_stale_version_refused(campaign, unit, reviewer_a, first, second):
+    """Both pages showed version 1; the second decision is refused whether or not the table would
+    allow it from the new status, and says what the application is now."""
+    application = application_in(campaign, unit, Status.SUBMITTED)
+    with time_machine.travel(IN_FIRST_REVIEW, tick=False):
+        moved = transition(application=application, action=first, actor=reviewer_a, note="理由一", expected_version=1)
+        with pytest.raises(StaleDecision) as excinfo:
+            transition(application=application, action=second, actor=reviewer_a, note="理由二", expected_version=1)
+    assert excinfo.value.message == (
+        f"这份申报已被他人处理（当前状态：“{Status(moved.status).label}”），您的操作没有执行。请查看最新情况后再决定。"
+    )
+    assert isinstance(excinfo.value, TransitionNotAllowed)
+    assert state_of(application) == (TRANSITIONS[first].target, "2021-CZ-001", 2)
+    assert [e[0] for e in events_of(application)] == [first]
 
 
 def test_allowed_actions_by_persona(campaign, unit, applicant, reviewer_a, reviewer_b, city_user, other_applicant):
