@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import TextChoices
+from django.db.models import Subquery, TextChoices
 from django.utils import timezone
 
 from applications.models import Application, ApplicationEvent, Status
@@ -168,6 +168,15 @@ def transition(
         raise TransitionNotAllowed("未知的操作。")
     role = role_of(actor)
     with transaction.atomic():
+        # The 初审 body's row first, then the application's: the order every writer of 初审 keeps
+        # (review.services locks the body to count its quota and to file; the 申报编号 guard locks
+        # it too). Taking it here as well means no path locks an application and then its body,
+        # so two writers queue instead of deadlocking.
+        list(
+            Organisation.objects.select_for_update().filter(
+                pk=Subquery(Application.objects.filter(pk=application.pk).values("unit__parent_id")[:1])
+            )
+        )
         locked = Application.objects.select_for_update(of=("self",)).select_related("campaign", "unit__parent").get(
             pk=application.pk
         )

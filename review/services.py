@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from applications.mail import notify_unit, organisation_recipients, queue_message
@@ -71,7 +71,8 @@ def _require_place(campaign: Campaign, body: Organisation) -> None:
 def _latest_submission(application: Application) -> ApplicationEvent | None:
     return (
         application.events.filter(action__in=[Action.SUBMIT, Action.RESUBMIT])
-        .exclude(snapshot=None)
+        # isnull, not `snapshot=None`: on a JSONField, None in a lookup means JSON null, not SQL NULL.
+        .filter(snapshot__isnull=False)
         .order_by("-created_at", "-id")
         .first()
     )
@@ -101,6 +102,10 @@ def review_decide(
     in between is refused (StaleDecision), not decided over.
     """
     body = _require_reviewer(user)
+    if application.unit.parent_id != body.pk:
+        # Refused before any lock: locking our body and then another's could deadlock with that
+        # body's reviewer doing the same the other way round.
+        raise PermissionDenied(phrases.NOT_YOUR_APPLICATION)
     if action not in DECISIONS:
         raise TransitionNotAllowed(phrases.UNKNOWN_DECISION)
     opinion = (opinion or "").strip()
@@ -141,11 +146,7 @@ def _record_review(application: Application, user: User, action: str, conditions
         setattr(review, name, value)
     if action == Action.RECOMMEND:
         last = (
-            Review.objects.filter(
-                application__campaign=application.campaign,
-                application__unit__parent_id=application.unit.parent_id,
-                application__status__in=RECOMMENDED_STATUSES,
-            )
+            _ranked(application.campaign, application.unit.parent_id)
             .exclude(pk=application.pk)
             .aggregate(last=Max("rank"))["last"]
         )
@@ -156,6 +157,32 @@ def _record_review(application: Application, user: User, action: str, conditions
     review.decided_by = user
     review.decided_at = timezone.now()
     review.save()
+    _renumber(application.campaign, application.unit.parent_id)
+
+
+def _ranked(campaign: Campaign, body_id: int):
+    return Review.objects.filter(
+        application__campaign=campaign,
+        application__unit__parent_id=body_id,
+        application__status__in=RECOMMENDED_STATUSES,
+    )
+
+
+def _renumber(campaign: Campaign, body_id: int) -> None:
+    """Close the gaps a changed decision leaves: the body's recommendations are ranked 1..n in
+    their order (a new one last), so the 序号 of the 汇总表 and of the rank page agree."""
+    reviews = list(
+        _ranked(campaign, body_id).order_by(
+            F("rank").asc(nulls_last=True), "application__submitted_at", "application_id"
+        )
+    )
+    changed = []
+    for position, review in enumerate(reviews, start=1):
+        if review.rank != position:
+            review.rank = position
+            changed.append(review)
+    if changed:
+        Review.objects.bulk_update(changed, ["rank"])
 
 
 def review_recommend_many(
@@ -200,18 +227,16 @@ def review_rank(*, user: User, campaign: Campaign, keys: list[str]) -> None:
         _lock_body(body)
         require_stage_open(campaign, Stage.FIRST_REVIEW, body)
         _require_not_filed(campaign, body)
-        reviews = {
-            review.application.key: review
-            for review in Review.objects.select_related("application").filter(
-                application__campaign=campaign,
-                application__unit__parent=body,
-                application__status=Status.RECOMMENDED,
-            )
-        }
-        if len(keys) != len(set(keys)) or set(keys) != set(reviews):
+        recommended = Application.objects.filter(campaign=campaign, unit__parent=body, status=Status.RECOMMENDED)
+        pks = dict(recommended.values_list("key", "pk"))
+        if len(keys) != len(set(keys)) or set(keys) != set(pks):
             raise TransitionNotAllowed(phrases.RANK_STALE)
+        # A recommendation without its review row (made outside review_decide) is ranked too.
+        reviews = {review.pk: review for review in Review.objects.filter(pk__in=pks.values())}
         for position, key in enumerate(keys, start=1):
-            reviews[key].rank = position
+            review = reviews.get(pks[key]) or Review.objects.create(application_id=pks[key])
+            review.rank = position
+            reviews[review.pk] = review
         Review.objects.bulk_update(reviews.values(), ["rank"])
 
 

@@ -49,12 +49,8 @@ NOT_IN_TABLE = [
 PAIRS = [(action, source) for action, rule in TRANSITIONS.items() for source in sorted(rule.sources)]
 PAIR_IDS = [f"{action}-from-{source}" for action, source in PAIRS]
 WRONG_ROLES = [
-    (action, source, role)
-    for action, source in PAIRS
-    for role in PERSONA_FOR_ROLE
-    if role != TRANSITIONS[action].role
+    (action, source, role) for action, source in PAIRS for role in PERSONA_FOR_ROLE if role != TRANSITIONS[action].role
 ]
-
 
 
 @pytest.fixture
@@ -194,7 +190,9 @@ def test_transition_event_failure_rolls_back_status(application, applicant):
     assert events_of(application) == []
 
 
-@pytest.mark.parametrize(("action", "source", "role"), WRONG_ROLES, ids=[f"{a}-from-{s}-by-{r}" for a, s, r in WRONG_ROLES])
+@pytest.mark.parametrize(
+    ("action", "source", "role"), WRONG_ROLES, ids=[f"{a}-from-{s}-by-{r}" for a, s, r in WRONG_ROLES]
+)
 def test_transition_wrong_role_denied(campaign, unit, persona, action, source, role):
     application = application_in(campaign, unit, source)
     with time_machine.travel(INSTANT_FOR_STAGE[TRANSITIONS[action].stage], tick=False):
