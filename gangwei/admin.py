@@ -381,7 +381,7 @@ class CampaignAdminForm(DeadlineReasonForm):
 
     class Meta:
         model = Campaign
-        fields = ["year", "notice_number", "title", *CAMPAIGN_DEADLINES]
+        fields = ["year", "notice_number", "title", *CAMPAIGN_DEADLINES, "reminder_days"]
 
 
 @admin.register(Campaign)
