@@ -303,3 +303,51 @@ def test_message_list_gave_up_and_pending(submitted, reviewer_a, applicant, clie
 def test_message_list_empty(apply_window, application, applicant, client_for):
     page = client_for(applicant).get(f"/apply/{application.key}/").content.decode()
     assert (message_items(page), "暂无。" in page) == ([], True)
+
+
+# --- two workers at once (PostgreSQL: row locks, skip_locked) ------------------------------------
+
+
+class SlowBackend(BaseEmailBackend):
+    """A slow SMTP server: the second worker arrives while the first is still sending."""
+
+    sent: list = []
+
+    def send_messages(self, email_messages):
+        import time
+
+        time.sleep(0.3)
+        SlowBackend.sent.extend(email_messages)
+        return len(email_messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_once(settings):
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks between connections: PostgreSQL")
+    settings.EMAIL_BACKEND = "tests.test_mail.SlowBackend"
+    SlowBackend.sent = []
+    message = queue_message(kind=MessageKind.SUBMITTED, subject="回执", body="正文", recipients=["a@example.org"])
+    results = []
+    barrier = threading.Barrier(3)
+
+    def worker():
+        barrier.wait()
+        try:
+            results.append(deliver(message.pk))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert (sorted(results, key=str), len(SlowBackend.sent)) == ([None, None, MessageState.SENT], 1)
+    message.refresh_from_db()
+    assert message.state == MessageState.SENT
