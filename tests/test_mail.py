@@ -300,6 +300,19 @@ def test_message_list_gave_up_and_pending(submitted, reviewer_a, applicant, clie
     ]
 
 
+def test_message_list_no_recipient(submitted, reviewer_a, applicant, client_for):
+    applicant.email = ""
+    applicant.save(update_fields=["email"])
+    decide_return(submitted, reviewer_a)
+
+    page = client_for(applicant).get(f"/apply/{submitted.key}/").content.decode()
+
+    assert message_items(page)[1] == (
+        f"{SUBJECT_RETURNED} 没有收件地址 申报单位的账号都没有填写电子邮箱，此邮件未发送；请在系统中查看 "
+        "生成于 2020年9月1日 10:00:00"
+    )
+
+
 def test_message_list_empty(apply_window, application, applicant, client_for):
     page = client_for(applicant).get(f"/apply/{application.key}/").content.decode()
     assert (message_items(page), "暂无。" in page) == ([], True)
