@@ -2,17 +2,15 @@
 
 import hashlib
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 
 from applications import phrases
 from applications.eligibility import submission_errors
-from applications.models import Application, Attachment, Honour, Leader, Status
+from applications.mail import notify_unit, organisation_recipients
+from applications.models import Application, Attachment, Honour, Leader, MessageKind, Status
 from applications.uploads import check_quota, check_upload, quota_of
 from applications.workflow import ATTACHABLE, EDITABLE, Action, Note, record_note, transition
 from gangwei.deadlines import require_stage_open
@@ -189,14 +187,17 @@ def application_submit(*, application: Application, user: User) -> Application:
     """Submit (or resubmit after a return): every rule of DESIGN §4 is checked on the locked row."""
     _require_applicant(user, application)
     action = Action.RESUBMIT if application.status == Status.RETURNED else Action.SUBMIT
-    return transition(
-        application=application,
-        action=action,
-        actor=user,
-        guard=_submission_guard,
-        snapshot=_snapshot,
-        on_commit=send_submission_receipt,
-    )
+    with transaction.atomic():
+        submitted = transition(
+            application=application,
+            action=action,
+            actor=user,
+            guard=_submission_guard,
+            snapshot=_snapshot,
+        )
+        # The receipt is written with the submission and delivered by the worker (DESIGN §8).
+        notify_unit(submitted, MessageKind.SUBMITTED)
+    return submitted
 
 
 def application_withdraw(*, application: Application, user: User) -> Application:
@@ -206,22 +207,7 @@ def application_withdraw(*, application: Application, user: User) -> Application
 
 def receipt_recipients(application: Application) -> list[str]:
     """The e-mail addresses of the unit's active users, who get the submission receipt."""
-    emails = application.unit.users.filter(is_active=True).exclude(email="").values_list("email", flat=True)
-    return sorted(set(emails))
-
-
-def send_submission_receipt(application: Application) -> None:
-    recipients = receipt_recipients(application)
-    if not recipients:
-        return
-    context = {"application": application}
-    send_mail(
-        subject=f"【柳州市巾帼文明岗】申报已提交：{application.applicant_name}（{application.number}）",
-        message=render_to_string("applications/email/submitted.txt", context),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-        fail_silently=True,
-    )
+    return organisation_recipients(application.unit)
 
 
 def _attachment_stage(application: Application) -> Stage:

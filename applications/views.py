@@ -15,6 +15,7 @@ from applications import phrases
 from applications.access import get_application_for, get_attachment_for
 from applications.eligibility import rule_catalogue, submission_errors
 from applications.forms import ApplicationFormBundle, not_saved_message
+from applications.mail import messages_of
 from applications.models import Application
 from applications.selectors import (
     applicant_actions,
@@ -242,6 +243,7 @@ def application_detail(request: HttpRequest, key: str) -> HttpResponse:
             "timeline": timeline(application, request.user),
             "actions": applicant_actions(application, request.user),
             "quota": quota_of(application.attachments.all()),
+            "app_messages": messages_of(application),
         },
     )
 

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import re_path, reverse
 from django.utils.html import format_html
+from django_tasks_db.models import DBTaskResult
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
@@ -381,7 +382,7 @@ class CampaignAdminForm(DeadlineReasonForm):
 
     class Meta:
         model = Campaign
-        fields = ["year", "notice_number", "title", *CAMPAIGN_DEADLINES]
+        fields = ["year", "notice_number", "title", *CAMPAIGN_DEADLINES, "reminder_days"]
 
 
 @admin.register(Campaign)
@@ -446,3 +447,9 @@ class DeadlineExtensionAdmin(LocalTimeHistoryAdmin):
         if not change:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+
+
+# The mail queue's task rows (django-tasks-db) are the worker's business, not the staff's: its admin
+# is English, read-only and answers 403 to a delete. Staff read a message's state on its page.
+if admin.site.is_registered(DBTaskResult):
+    admin.site.unregister(DBTaskResult)

@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
@@ -116,6 +117,14 @@ class Campaign(models.Model):
     first_review_closes_at = models.DateTimeField("初审截止")
     assessment_closes_at = models.DateTimeField("考核截止（培训同）")
     naming_closes_at = models.DateTimeField("命名截止")
+    # How many days before the 申报 and 初审 deadlines `manage.py send_reminders` writes to those who
+    # still have something to do (DESIGN §8); 0 sends no reminder.
+    reminder_days = models.PositiveSmallIntegerField(
+        "提前提醒天数",
+        default=3,
+        validators=[MaxValueValidator(30)],
+        help_text="申报截止、初审截止前多少天给尚未完成的单位发提醒邮件（0 表示不提醒，最多 30 天）。",
+    )
     history = HistoricalRecords(
         verbose_name="截止时间修改记录", verbose_name_plural="截止时间修改记录", excluded_fields=["title"]
     )
@@ -132,6 +141,11 @@ class Campaign(models.Model):
                 & Q(first_review_closes_at__lte=F("assessment_closes_at"))
                 & Q(assessment_closes_at__lte=F("naming_closes_at")),
                 violation_error_message="各阶段截止时间必须按 申报→初审→考核→命名 的先后顺序排列。",
+            ),
+            models.CheckConstraint(
+                name="campaign_reminder_days_max",
+                condition=Q(reminder_days__lte=30),
+                violation_error_message="提前提醒天数最多 30 天。",
             ),
         ]
 
@@ -169,6 +183,7 @@ class Campaign(models.Model):
             "first_review_closes_at": move(self.first_review_closes_at),
             "assessment_closes_at": move(self.assessment_closes_at),
             "naming_closes_at": move(self.naming_closes_at),
+            "reminder_days": self.reminder_days,
         }
 
 

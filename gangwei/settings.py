@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",  # app label django_tasks_database: the queue's table in our own database
     "gangwei",
     "applications",
     "review",
@@ -232,6 +234,21 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "柳州市妇联宣发部 <noreply@gangwei.local>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# A hung SMTP server never holds the worker for long (seconds); the message is retried (DESIGN §8).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+
+# The address written in e-mails, so a recipient can find the application (no trailing slash).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# The mail queue (DESIGN §8) lives in the project's own database (django-tasks' database backend):
+# enqueueing writes a row in the caller's transaction, `manage.py db_worker` runs it. Tests use the
+# same backend and run the worker step explicitly (tests/conftest.py deliver_outbox).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 # Content-Security-Policy: no inline script or style anywhere; every asset is our own.
 CONTENT_SECURITY_POLICY = {

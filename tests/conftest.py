@@ -139,3 +139,37 @@ def client_for(client):
 
 def local(*args) -> dt.datetime:
     return shanghai(*args)
+
+
+# --- the mail worker, run explicitly (mail helper) -------------------------------------------------
+
+
+def run_mail_worker() -> int:
+    """One pass of the database worker over the tasks that are due now, as `manage.py db_worker
+    --batch` would run them (its own loop closes the connection between tasks, which would end the
+    test's transaction); returns how many tasks ran."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    worker = Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    )
+    ran = 0
+    while (task_result := DBTaskResult.objects.ready().filter(backend_name="default").get_locked()) is not None:
+        task_result.claim(worker.worker_id)
+        worker.run_task(task_result)
+        ran += 1
+    return ran
+
+
+@pytest.fixture
+def deliver_outbox(db):
+    """Call it to deliver the messages queued so far (the worker step of DESIGN §8)."""
+    return run_mail_worker

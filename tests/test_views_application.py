@@ -137,7 +137,7 @@ def test_save_draft_message_on_edit_page(apply_window, applicant, campaign, clie
 
 
 def test_submit_complete_form_submits_and_sends_receipt(
-    apply_window, applicant, campaign, client_for, mailoutbox, django_capture_on_commit_callbacks
+    apply_window, applicant, campaign, client_for, mailoutbox, django_capture_on_commit_callbacks, deliver_outbox
 ):
     data = form_data(
         leaders=(LEADER, {"name": "韦强", "gender": "M", "title": "副护士长", "phone": "13907722222"}),
@@ -159,6 +159,7 @@ def test_submit_complete_form_submits_and_sends_receipt(
         ("2019", "柳州市三八红旗集体", "柳州市妇联")
     ]
     assert events_of(application) == ["create", "submit"]
+    deliver_outbox()
     assert [(m.subject, m.to) for m in mailoutbox] == [
         ("【柳州市巾帼文明岗】申报已提交：柳州市第一测试医院儿科护理组（2021-CZ-001）", [applicant.email])
     ]
@@ -168,7 +169,7 @@ def test_submit_complete_form_submits_and_sends_receipt(
 def test_submit_message_on_detail_page(apply_window, applicant, campaign, client_for):
     response = client_for(applicant).post("/apply/new/", form_data(), follow=True)
 
-    assert messages_of(response) == [f"申报表已提交，等待城中区妇联初审。回执邮件已发往 {applicant.email}。"]
+    assert messages_of(response) == [f"申报表已提交，等待城中区妇联初审。回执邮件将发送至 {applicant.email}。"]
     assert response.context["application"].status == Status.SUBMITTED
 
 
@@ -391,7 +392,7 @@ def test_withdraw_confirm_warns_only_after_the_apply_deadline(applicant, applica
 
 
 def test_double_submit_is_harmless(
-    apply_window, applicant, application, client_for, mailoutbox, django_capture_on_commit_callbacks
+    apply_window, applicant, application, client_for, mailoutbox, django_capture_on_commit_callbacks, deliver_outbox
 ):
     client = client_for(applicant)
 
@@ -402,12 +403,13 @@ def test_double_submit_is_harmless(
     assert (first.status_code, first["Location"]) == (302, f"/apply/{application.key}/")
     assert second.redirect_chain == [(f"/apply/{application.key}/", 302)]
     assert messages_of(second) == [
-        f"申报表已提交，等待城中区妇联初审。回执邮件已发往 {applicant.email}。",
+        f"申报表已提交，等待城中区妇联初审。回执邮件将发送至 {applicant.email}。",
         "当前状态为“已提交，待初审”，不能提交申报。页面可能已过期，请刷新后查看。",
     ]
     application.refresh_from_db()
     assert (application.status, application.number, application.version) == (Status.SUBMITTED, "2021-CZ-001", 2)
     assert events_of(application) == ["submit"]
+    deliver_outbox()
     assert len(mailoutbox) == 1
 
 

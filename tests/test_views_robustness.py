@@ -88,7 +88,7 @@ def test_new_draft_posted_twice_makes_one_application(apply_window, applicant, c
 
 
 def test_new_form_submitted_twice_makes_one_application(
-    apply_window, applicant, campaign, client_for, mailoutbox, django_capture_on_commit_callbacks
+    apply_window, applicant, campaign, client_for, mailoutbox, django_capture_on_commit_callbacks, deliver_outbox
 ):
     client = client_for(applicant)
     token = form_token(client.get("/apply/new/").content.decode())
@@ -105,6 +105,7 @@ def test_new_form_submitted_twice_makes_one_application(
     assert messages_of(second) == [phrases.DUPLICATE_POST]
     assert (application.status, application.number, application.version) == (Status.SUBMITTED, "2021-CZ-001", 2)
     assert events_of(application) == ["create", "submit"]
+    deliver_outbox()
     assert len(mailoutbox) == 1
 
 
@@ -527,7 +528,7 @@ def test_detail_submit_message_without_email_has_no_receipt_sentence(
 
 
 def test_submission_message_names_every_active_address(
-    apply_window, applicant, unit, application, client_for, mailoutbox, django_capture_on_commit_callbacks
+    apply_window, applicant, unit, application, client_for, mailoutbox, django_capture_on_commit_callbacks, deliver_outbox
 ):
     UserFactory(username="colleague", organisation=unit, email="a-colleague@example.com")
     UserFactory(username="left", organisation=unit, email="left@example.com", is_active=False)
@@ -536,6 +537,7 @@ def test_submission_message_names_every_active_address(
         response = client_for(applicant).post(f"/apply/{application.key}/submit/", follow=True)
 
     assert messages_of(response) == [
-        f"申报表已提交，等待城中区妇联初审。回执邮件已发往 a-colleague@example.com、{applicant.email}。"
+        f"申报表已提交，等待城中区妇联初审。回执邮件将发送至 a-colleague@example.com、{applicant.email}。"
     ]
+    deliver_outbox()
     assert [sorted(m.to) for m in mailoutbox] == [sorted(["a-colleague@example.com", applicant.email])]
