@@ -116,9 +116,7 @@ def filed_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
     except (OSError, ValueError):
         raise Http404(phrases.DOCS_FILE_MISSING) from None
     filed_on = report.filed_at.date().isoformat()
-    return _download(
-        content, XLSX, f"附件2-汇总表-{report.campaign.year}-{report.body.label}-报送{filed_on}.xlsx"
-    )
+    return _download(content, XLSX, f"附件2-汇总表-{report.campaign.year}-{report.body.label}-报送{filed_on}.xlsx")
 
 
 @login_required

@@ -2,7 +2,6 @@
 
 import io
 
-import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -41,8 +40,11 @@ def recommended(apply_window, campaign, unit, applicant, reviewer_a):
     return made
 
 
-def read(content: bytes):
-    return openpyxl.load_workbook(io.BytesIO(content))
+def read(content):
+    """A workbook from bytes or a path, read back with openpyxl."""
+    import openpyxl
+
+    return openpyxl.load_workbook(io.BytesIO(content) if isinstance(content, bytes) else content)
 
 
 def data_rows(sheet):
@@ -106,9 +108,11 @@ def test_print_settings(recommended, campaign, body_a, reviewer_a):
     assert sheet.column_dimensions["B"].width == 22
 
 
-@pytest.mark.parametrize("name", ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3", "@SUM(A1)", "=1+1"])
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://x","y")', "+1+2", "-3", "@SUM(A1)", "=1+1"])
 def test_formula_like_text_is_stored_as_text(apply_window, campaign, unit, applicant, reviewer_a, body_a, name):
-    application = ApplicationFactory(campaign=campaign, unit=unit, applicant_name=name, post_name=name, parent_unit=name)
+    application = ApplicationFactory(
+        campaign=campaign, unit=unit, applicant_name=name, post_name=name, parent_unit=name
+    )
     recommend(application, applicant, reviewer_a, opinion=name)
     sheet = read(summary_workbook(user=reviewer_a, campaign=campaign, bodies=[body_a])).active
     for coordinate in ("B5", "C5", "K5"):
@@ -116,7 +120,9 @@ def test_formula_like_text_is_stored_as_text(apply_window, campaign, unit, appli
         assert sheet[coordinate].data_type == "s"
 
 
-def test_query_count_does_not_grow(apply_window, campaign, unit, applicant, reviewer_a, body_a, django_assert_num_queries):
+def test_query_count_does_not_grow(
+    apply_window, campaign, unit, applicant, reviewer_a, body_a, django_assert_num_queries
+):
     def export():
         summary_workbook(user=reviewer_a, campaign=campaign, bodies=[body_a])
 
@@ -276,7 +282,7 @@ def test_export_summary_city_wide(recommended, campaign, reviewer_a, tmp_path, b
     out = tmp_path / "all.xlsx"
     stdout = io.StringIO()
     call_command("export_summary", "--year", "2021", "-o", str(out), stdout=stdout)
-    workbook = openpyxl.load_workbook(out)
+    workbook = read(out)
     assert workbook.sheetnames == ["汇总", "城中区妇联", "鱼峰区妇联"]
     assert [r[1] for r in data_rows(workbook["城中区妇联"])] == ["丙班组", "甲班组", "乙班组"]
     assert stdout.getvalue() == f"已导出 2021 年度汇总表（全市 2 个初审单位，共 3 份申报）到 {out}\n"
@@ -285,7 +291,7 @@ def test_export_summary_city_wide(recommended, campaign, reviewer_a, tmp_path, b
 def test_export_summary_one_body_includes_recommended(recommended, campaign, tmp_path):
     out = tmp_path / "cz.xlsx"
     call_command("export_summary", "--year", "2021", "--body", "城中区妇联", "-o", str(out), stdout=io.StringIO())
-    workbook = openpyxl.load_workbook(out)
+    workbook = read(out)
     assert workbook.sheetnames == ["城中区妇联"]
     assert [r[1] for r in data_rows(workbook.active)] == ["丙班组", "甲班组", "乙班组"]
     assert Application.objects.filter(status=Status.RECOMMENDED).count() == 3

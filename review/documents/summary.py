@@ -156,7 +156,9 @@ class _Styles:
             Font(name=serif, size=10.5), Alignment(horizontal="center", vertical="top", wrap_text=True), border
         )
         self.total = template(
-            Font(name=sans, size=10.5, bold=True), Alignment(horizontal="center", vertical="top", wrap_text=True), border
+            Font(name=sans, size=10.5, bold=True),
+            Alignment(horizontal="center", vertical="top", wrap_text=True),
+            border,
         )
         self._cell_class = WriteOnlyCell
         self._sheet = sheet
