@@ -13,8 +13,8 @@ from django.db.models import Q
 from applications.access import VISIBLE_TO_CITY
 from applications.models import Application
 from gangwei.models import Campaign, Organisation, OrgKind
-from review.documents.summary import summary_queryset, summary_workbook
-from review.selectors import reviewing_bodies
+from review.documents.summary import summary_workbook
+from review.selectors import RECOMMENDED_STATUSES, reviewing_bodies
 
 
 class Command(BaseCommand):
@@ -39,11 +39,12 @@ class Command(BaseCommand):
         rows = Application.objects.filter(campaign=campaign)
         if body:
             bodies = [self._body(body)]
-            applications = list(summary_queryset(rows.filter(unit__parent=bodies[0])))
+            applications = rows.filter(unit__parent=bodies[0])
         else:
             bodies = list(reviewing_bodies())
             # What the city sees: what the bodies have reported (and later).
-            applications = list(summary_queryset(rows.filter(status__in=VISIBLE_TO_CITY)))
+            applications = rows.filter(status__in=VISIBLE_TO_CITY)
+        count = applications.filter(status__in=RECOMMENDED_STATUSES).count()
         content = summary_workbook(
             user=None, campaign=campaign, bodies=bodies, summary_sheet=not body, applications=applications
         )
@@ -52,7 +53,7 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"无法写入文件“{path}”：{exc.strerror or exc}。") from None
         scope = bodies[0].label if body else f"全市 {len(bodies)} 个初审单位"
-        self.stdout.write(f"已导出 {year} 年度汇总表（{scope}，共 {len(applications)} 份申报）到 {path}")
+        self.stdout.write(f"已导出 {year} 年度汇总表（{scope}，共 {count} 份申报）到 {path}")
 
     def _body(self, name: str) -> Organisation:
         name = name.strip()
