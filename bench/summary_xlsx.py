@@ -12,7 +12,7 @@ campaign), then N reported applications (default 5,000) spread over the 14 bodie
   values, dumped with a plain `Workbook(write_only=True)` and `ws.append(list)`, no styles, no
   print set-up, no summary sheet.
 
-Each is run N times (default 5) after a warm-up; the medians are printed, then the peak memory of
+Each is run N times (default 5) after a warm-up, taking turns; the medians (wall and CPU) are printed, then the peak memory of
 one more run of each measured with tracemalloc (Python allocations, which is what grows with rows).
 
 Prints one figure per line: `name: value unit`.
@@ -166,11 +166,13 @@ def main() -> None:
         size = len(summary())
     renders["baseline"]()
     times = {name: [] for name in renders}
+    cpu = {name: [] for name in renders}
     for _ in range(args.runs):
         for name, render in renders.items():
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             render()
             times[name].append(time.perf_counter() - start)
+            cpu[name].append(time.process_time() - start_cpu)
     peaks = {}
     for name, render in renders.items():
         tracemalloc.start()
@@ -187,6 +189,8 @@ def main() -> None:
     print(f"summary_xlsx_baseline_median: {baseline_s:.3f} s")
     print(f"summary_xlsx_baseline_peak_memory: {peaks['baseline'] / 2**20:.1f} MB")
     print(f"summary_xlsx_ratio: {summary_s / baseline_s:.2f}")
+    print(f"summary_xlsx_cpu_median: {statistics.median(cpu['summary']):.3f} s")
+    print(f"summary_xlsx_baseline_cpu_median: {statistics.median(cpu['baseline']):.3f} s")
 
 
 if __name__ == "__main__":
