@@ -47,7 +47,11 @@ COLUMNS = [
 ]
 # Widths in Excel character units (a CJK character is about two): 297 mm landscape less the
 # margins holds about 150 units at 100 %; the sheet is fitted to one page wide anyway.
-WIDTHS = [5, 22, 18, 6, 6, 8, 9, 14, 15, 24, 24, 11]
+WIDTHS = [5, 22, 18, 7, 7, 8, 9, 13, 15, 24, 26, 13]
+# Neither Excel nor LibreOffice fits a row's height to wrapped text when it opens a file, so each
+# row's height is estimated: lines of 10.5 pt text, a CJK character two width units, others one.
+LINE_POINTS = 14
+ROW_PADDING_POINTS = 4
 # The rows above the first application: 附件2, title, the 填报单位 line, column headers.
 HEADER_ROWS = 4
 SUMMARY_SHEET = "汇总"
@@ -271,6 +275,7 @@ def _body_sheet(workbook, styles_of, title, campaign, body, applications, filed_
     number_columns = {0, 3, 4, 5}
     for number, application in enumerate(applications, start=1):
         row = application_row(number, application)
+        sheet.row_dimensions[HEADER_ROWS + number].height = _row_height(row)
         sheet.append(
             [
                 cell(sheet, value, styles.number if index in number_columns else styles.text)
@@ -278,6 +283,23 @@ def _body_sheet(workbook, styles_of, title, campaign, body, applications, filed_
             ]
         )
     return len(applications)
+
+
+def _lines(text, width: int) -> int:
+    """How many printed lines `text` takes in a column `width` units wide (wrapped)."""
+    if not isinstance(text, str):
+        return 1
+    room = max(width - 2, 1)
+    lines = 0
+    for part in text.split("\n"):
+        units = sum(1 if ord(char) < 0x2E80 else 2 for char in part)
+        lines += max(1, -(-units // room))
+    return lines
+
+
+def _row_height(values: list) -> float:
+    lines = max(_lines(value, width) for value, width in zip(values, WIDTHS, strict=False))
+    return lines * LINE_POINTS + ROW_PADDING_POINTS
 
 
 def _letter(index: int) -> str:
