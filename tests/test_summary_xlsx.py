@@ -265,6 +265,7 @@ def test_filed_file_as_filed(recommended, campaign, client_for, reviewer_a, revi
     assert client_for(reviewer_b).get(url).status_code == 404
     assert client_for(applicant).get(url).status_code == 404
     assert client_for(city_user).get(reverse("review:filed_xlsx", args=[report.pk + 1000])).status_code == 404
+    assert client_for(city_user).get("/review/summary/filed/99999999999999999999999/").status_code == 404
 
 
 def test_anonymous_is_sent_to_login(db, client):
