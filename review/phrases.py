@@ -22,3 +22,9 @@ REOPENED_MAIL_BODY = (
 
 # --- tests helper ---
 NOT_YOUR_APPLICATION = "这份申报不属于本单位初审，不能办理。"
+# --- docs helper: the 初审 documents (汇总表 xlsx, bulk PDF, export_summary) ---
+DOCS_NO_CAMPAIGN = "还没有创建年度，暂无汇总表。"
+DOCS_NO_PART = "没有这一部分的申报表 PDF。"
+DOCS_NOTHING_TO_PRINT = "本单位还没有推荐的申报，暂无可打印的申报表。"
+DOCS_NO_FILING = "没有找到这份报送的汇总表。"
+DOCS_FILE_MISSING = "这份报送的汇总表文件已不在服务器上，请联系系统管理员。"

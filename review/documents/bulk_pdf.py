@@ -1,0 +1,44 @@
+"""All the recommended (and reported) 附件1 申报表 of a body as one PDF, each with its 意见.
+
+Each application is rendered on its own (applications.pdf) and the PDFs are joined with pypdf.
+One HTML document with page breaks would be no faster for WeasyPrint (layout dominates, and the
+fonts are loaded once per process either way) and would be wrong: each 申报表 numbers its pages
+"第N页 共M页" and repeats its own 申报编号 in the running header, which a joined document would
+count and carry across applications.
+
+A request renders at most PART_SIZE applications (about 0.35 s each): a body with more gets its
+PDF in parts, `?part=1`, `?part=2`, …, listed on a page.
+"""
+
+import io
+import math
+
+from applications.models import Application
+from applications.pdf import application_pdf_html, html_to_pdf
+
+PART_SIZE = 20
+
+
+def part_count(total: int, size: int = PART_SIZE) -> int:
+    return max(1, math.ceil(total / size))
+
+
+def part_of(applications: list[Application], part: int, size: int = PART_SIZE) -> list[Application]:
+    """The applications of part `part` (1-based); IndexError when there is no such part."""
+    if part < 1 or part > part_count(len(applications), size):
+        raise IndexError(part)
+    return applications[(part - 1) * size : part * size]
+
+
+def bulk_pdf(applications: list[Application]) -> bytes:
+    """The 附件1 of each of `applications` (leaders and honours best prefetched), in order, as one PDF."""
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    for application in applications:
+        pdf = html_to_pdf(application_pdf_html(application))
+        writer.append(pypdf.PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata({"/Title": "柳州市巾帼文明岗申报表（初审推荐）", "/Producer": "gangwei"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
