@@ -338,3 +338,26 @@ def test_city_pagination(apply_window, client_for, city_user, campaign):
 def test_unused_names():
     # keep imports honest
     assert (dt, Leader, UnitFactory, reverse) is not None
+
+
+# --- admin -------------------------------------------------------------------------------------------
+
+
+def test_admin_pages(apply_window, admin_client, reviewer_a, sent, body_a, campaign):
+    decide(sent, reviewer_a)
+    report, _ = summary_file(user=reviewer_a, campaign=campaign)
+    quota = Quota.objects.create(campaign=campaign, body=body_a, places=3)
+    urls = [
+        "/admin/review/quota/",
+        "/admin/review/quota/?q=" + "区 " * 300,
+        f"/admin/review/quota/{quota.pk}/change/",
+        f"/admin/review/quota/{quota.pk}/history/",
+        "/admin/review/quota/add/",
+        "/admin/review/summaryreport/",
+        f"/admin/review/summaryreport/{report.pk}/change/",
+        "/admin/review/review/",
+        f"/admin/review/review/{sent.pk}/change/",
+    ]
+    assert [(u, admin_client.get(u).status_code) for u in urls] == [(u, 200) for u in urls]
+    assert admin_client.get("/admin/review/summaryreport/add/").status_code == 403
+    assert admin_client.post(f"/admin/review/review/{sent.pk}/delete/").status_code == 403
