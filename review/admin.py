@@ -2,6 +2,7 @@
 only read here — they change through the review pages and services, never by hand."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 
 from gangwei.admin import LocalTimeHistoryAdmin
 from gangwei.admin_text import BoundedSearchMixin, ChineseAdminMixin
@@ -26,6 +27,12 @@ class ReadOnlyAdmin(ChineseAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def delete_view(self, request, object_id, extra_context=None):
+        # Django checks the permission before the id: a missing object gets its usual answer.
+        if self.get_object(request, unquote(object_id)) is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
 
 @admin.register(SummaryReport)
 class SummaryReportAdmin(ReadOnlyAdmin):
@@ -37,7 +44,7 @@ class SummaryReportAdmin(ReadOnlyAdmin):
         "body",
         "rows",
         "size",
-        "sha256",
+        "checksum",
         "filed_by",
         "filed_at",
         "reopened_by",
@@ -45,6 +52,10 @@ class SummaryReportAdmin(ReadOnlyAdmin):
         "reopen_reason",
     ]
     readonly_fields = fields
+
+    @admin.display(description="文件校验值")
+    def checksum(self, report):
+        return report.sha256
 
     def has_view_permission(self, request, obj=None):
         return request.user.is_active and request.user.is_superuser
@@ -61,3 +72,10 @@ class ReviewAdmin(ReadOnlyAdmin):
     fields = ["application", *CONDITION_FIELDS, "rank", "judged_event", "decided_by", "decided_at"]
     readonly_fields = fields
     list_select_related = ["application", "decided_by"]
+
+    def get_object(self, request, object_id, from_field=None):
+        # The key is the application's id through a one-to-one field, which does not bound the
+        # number as an id field does: a number no database holds names nothing.
+        if not str(object_id).isdigit() or int(object_id) > 2**63 - 1:
+            return None
+        return super().get_object(request, object_id, from_field)

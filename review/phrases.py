@@ -43,3 +43,4 @@ BODY_CLOSED_TITLE = "{stage}已截止：现在不能作初审决定，也不能�
 BODY_NOT_OPEN_TITLE = "{stage}尚未开始：现在不能作初审决定，也不能报送汇总表"
 BODY_ASK_EXTENSION = "如需延期，请联系市妇联宣发部（电话 0772-2850377）。"
 TYPED_KEPT = "您填写的内容仍保留在下方，未保存。"
+QUEUE_ONLY_REVIEWER = "只有初审单位账号可以查看初审队列。"

@@ -110,6 +110,9 @@ QUEUE_STATUSES = [
     Status.NOT_RECOMMENDED,
     Status.REPORTED,
 ]
+# What else the body sees of the campaign later on (the city's assessment and naming).
+LATER_STATUSES = [Status.PASSED, Status.FAILED, Status.NAMED, Status.NOT_NAMED]
+LISTED_STATUSES = QUEUE_STATUSES + LATER_STATUSES
 # Statuses that need the body's decision.
 NEEDS_ACTION = [Status.SUBMITTED]
 QUEUE_COLUMNS = [
@@ -141,12 +144,12 @@ def queue_applications(
 
     rows = (
         applications_visible_to(user)
-        .filter(campaign=campaign, status__in=QUEUE_STATUSES)
+        .filter(campaign=campaign, status__in=LISTED_STATUSES)
         .select_related(None)
         .only(*QUEUE_COLUMNS)
         .order_by("submitted_at", "pk")
     )
-    if status in QUEUE_STATUSES:
+    if status in LISTED_STATUSES:
         rows = rows.filter(status=status)
     if category:
         rows = rows.filter(category=category)
@@ -160,10 +163,10 @@ def status_counts(user: User, campaign: Campaign) -> dict[str, int]:
     """How many of the body's applications of `campaign` are in each queue status (one query)."""
     from django.db.models import Count
 
-    counts = dict.fromkeys(QUEUE_STATUSES, 0)
+    counts = dict.fromkeys(LISTED_STATUSES, 0)
     rows = (
         applications_visible_to(user)
-        .filter(campaign=campaign, status__in=QUEUE_STATUSES)
+        .filter(campaign=campaign, status__in=LISTED_STATUSES)
         .order_by()
         .values("status")
         .annotate(n=Count("pk"))
@@ -285,4 +288,27 @@ def submission_diff(application: Application) -> list[DiffRow]:
             new = new_rows[index] if index < len(new_rows) else ""
             if old != new:
                 rows.append(DiffRow(f"{label}第{index + 1}行", old, new))
+    return rows
+
+
+def as_submitted(rows: list[Application], user: User) -> list[Application]:
+    """The queue's rows as the body should read them: a returned application by its last submitted
+    version (the unit's revision in progress is its own), in one query whatever the number of rows."""
+    rows = list(rows)
+    returned = [a.pk for a in rows if a.status == Status.RETURNED and a.unit_id != user.organisation_id]
+    snapshots: dict[int, dict] = {}
+    events = (
+        # Asked even when no row is returned, so the page's query count does not depend on the rows.
+        ApplicationEvent.objects.filter(application_id__in=returned or [0])
+        .exclude(snapshot=None)
+        .order_by("created_at", "id")
+        .only("application_id", "snapshot")
+    )
+    for event in events:
+        snapshots[event.application_id] = event.snapshot
+    for application in rows:
+        snapshot = snapshots.get(application.pk)
+        if snapshot is not None:
+            for name in ("applicant_name", "post_name", "category", "staff_total", "staff_women"):
+                setattr(application, name, snapshot.get(name))
     return rows

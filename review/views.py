@@ -37,9 +37,11 @@ from review import phrases
 from review.forms import BulkRecommendForm, DecisionForm, FileForm, RankForm, ReopenForm
 from review.models import Review, SummaryReport
 from review.selectors import (
+    LISTED_STATUSES,
     NEEDS_ACTION,
     QUEUE_PAGE_SIZE,
     QUEUE_STATUSES,
+    as_submitted,
     city_counts,
     clean_search,
     current_filing,
@@ -61,9 +63,9 @@ BULK_STATUSES = [Status.SUBMITTED, Status.NOT_RECOMMENDED]
 CITY_PAGE_SIZE = 20
 
 
-def _reviewer_only(request: HttpRequest) -> Organisation:
+def _reviewer_only(request: HttpRequest, message: str = phrases.ONLY_REVIEWER) -> Organisation:
     if not is_reviewer(request.user):
-        raise PermissionDenied(phrases.ONLY_REVIEWER)
+        raise PermissionDenied(message)
     return request.user.organisation
 
 
@@ -134,20 +136,21 @@ def _bulk_choices(rows) -> list[tuple[str, str]]:
 
 
 def _queue_response(request: HttpRequest, bulk_form: BulkRecommendForm | None = None, status: int = 200):
-    body = _reviewer_only(request)
+    body = _reviewer_only(request, phrases.QUEUE_ONLY_REVIEWER)
     campaign = _campaign()
     state = body_state(campaign, body)
     wanted_status = request.GET.get("status", "")
-    wanted_status = wanted_status if wanted_status in QUEUE_STATUSES else ""
+    wanted_status = wanted_status if wanted_status in LISTED_STATUSES else ""
     wanted_category = request.GET.get("category", "")
     wanted_category = wanted_category if wanted_category in Category.values else ""
     q = clean_search(request.GET.get("q"))
     rows = queue_applications(request.user, campaign, status=wanted_status, category=wanted_category, q=q)
     page = _page(Paginator(rows, QUEUE_PAGE_SIZE), request.GET.get("page"))
+    rows = as_submitted(page.object_list, request.user)
     counts = status_counts(request.user, campaign)
     if bulk_form is None:
         bulk_form = BulkRecommendForm(
-            initial={"opinion": phrases.DEFAULT_OPINION}, choices=_bulk_choices(page.object_list)
+            initial={"opinion": phrases.DEFAULT_OPINION}, choices=_bulk_choices(rows)
         )
     query = request.GET.copy()
     query.pop("page", None)
@@ -160,12 +163,12 @@ def _queue_response(request: HttpRequest, bulk_form: BulkRecommendForm | None = 
             "state": state,
             "closed": state.closed,
             "page": page,
-            "rows": page.object_list,
-            "counts": [(s, Status(s).label, counts[s]) for s in QUEUE_STATUSES],
+            "rows": rows,
+            "counts": [(s, Status(s).label, counts[s]) for s in LISTED_STATUSES if s in QUEUE_STATUSES or counts[s]],
             "total": sum(counts.values()),
             "undecided": counts[Status.SUBMITTED],
             "places": places_of(campaign, body),
-            "statuses": [(s, Status(s).label) for s in QUEUE_STATUSES],
+            "statuses": [(s, Status(s).label) for s in LISTED_STATUSES],
             "categories": Category.choices,
             "wanted_status": wanted_status,
             "wanted_category": wanted_category,
@@ -174,7 +177,7 @@ def _queue_response(request: HttpRequest, bulk_form: BulkRecommendForm | None = 
             "needs_action": NEEDS_ACTION,
             "bulk_statuses": BULK_STATUSES,
             "bulk_form": bulk_form,
-            "show_bulk": state.may_decide and any(a.status in BULK_STATUSES for a in page.object_list),
+            "show_bulk": state.may_decide and any(a.status in BULK_STATUSES for a in rows),
         },
         status=status,
     )

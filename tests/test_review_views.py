@@ -106,7 +106,7 @@ def test_queue_query_count_does_not_grow(apply_window, client_for, reviewer_a, c
     for n in range(count):
         submitted(campaign, unit, applicant, f"岗位{n}")
     client = client_for(reviewer_a)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(15):
         response = client.get("/review/")
     assert len(response.context["rows"]) == count
 
