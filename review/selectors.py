@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from django.db.models import F, Prefetch, QuerySet
 
 from applications.access import applications_visible_to
-from applications.models import Application, Honour, Leader, Status
+from applications.models import Application, ApplicationEvent, Honour, Leader, Status
 from gangwei.models import Campaign, Organisation, OrgKind, User
-from review.models import Quota, SummaryReport
+from review.models import Quota, Review, SummaryReport
 
 # The statuses that take a place under the quota and make up the 汇总表.
 RECOMMENDED_STATUSES = [Status.RECOMMENDED, Status.REPORTED]
@@ -96,3 +96,219 @@ def summary_applications(user: User, campaign: Campaign, body: Organisation | No
     if body is not None:
         rows = rows.filter(unit__parent=body)
     return list(rows)
+
+
+# --- ui helper: the queue, the detail page and the diff after a resubmission ---------------------
+
+QUEUE_PAGE_SIZE = 20
+SEARCH_MAX_CHARS = 100
+# The statuses the queue shows and filters by, in the order of the counts.
+QUEUE_STATUSES = [
+    Status.SUBMITTED,
+    Status.RETURNED,
+    Status.RECOMMENDED,
+    Status.NOT_RECOMMENDED,
+    Status.REPORTED,
+]
+# What else the body sees of the campaign later on (the city's assessment and naming).
+LATER_STATUSES = [Status.PASSED, Status.FAILED, Status.NAMED, Status.NOT_NAMED]
+LISTED_STATUSES = QUEUE_STATUSES + LATER_STATUSES
+# Statuses that need the body's decision.
+NEEDS_ACTION = [Status.SUBMITTED]
+QUEUE_COLUMNS = [
+    "key",
+    "number",
+    "status",
+    "version",
+    "applicant_name",
+    "post_name",
+    "category",
+    "staff_total",
+    "staff_women",
+    "submitted_at",
+    "campaign_id",
+    "unit_id",
+]
+
+
+def clean_search(value: str | None) -> str:
+    """A search term as the queue uses it: trimmed, at most SEARCH_MAX_CHARS characters, no NUL."""
+    return (value or "").replace("\x00", "").strip()[:SEARCH_MAX_CHARS].strip()
+
+
+def queue_applications(
+    user: User, campaign: Campaign, *, status: str = "", category: str = "", q: str = ""
+) -> QuerySet[Application]:
+    """The body's applications of `campaign` (never drafts), filtered, in the order to work on."""
+    from django.db.models import Q
+
+    rows = (
+        applications_visible_to(user)
+        .filter(campaign=campaign, status__in=LISTED_STATUSES)
+        .select_related(None)
+        .only(*QUEUE_COLUMNS)
+        .order_by("submitted_at", "pk")
+    )
+    if status in LISTED_STATUSES:
+        rows = rows.filter(status=status)
+    if category:
+        rows = rows.filter(category=category)
+    q = clean_search(q)
+    if q:
+        rows = rows.filter(Q(applicant_name__icontains=q) | Q(post_name__icontains=q) | Q(number__icontains=q))
+    return rows
+
+
+def status_counts(user: User, campaign: Campaign) -> dict[str, int]:
+    """How many of the body's applications of `campaign` are in each queue status (one query)."""
+    from django.db.models import Count
+
+    counts = dict.fromkeys(LISTED_STATUSES, 0)
+    rows = (
+        applications_visible_to(user)
+        .filter(campaign=campaign, status__in=LISTED_STATUSES)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def city_counts(campaign: Campaign) -> dict[int, dict[str, int]]:
+    """For each 初审 body, how many applications of `campaign` are in each status (one query)."""
+    from django.db.models import Count
+
+    out: dict[int, dict[str, int]] = {}
+    rows = (
+        Application.objects.filter(campaign=campaign)
+        .exclude(status=Status.DRAFT)
+        .order_by()
+        .values("unit__parent_id", "status")
+        .annotate(n=Count("pk"))
+    )
+    for row in rows:
+        out.setdefault(row["unit__parent_id"], {})[row["status"]] = row["n"]
+    return out
+
+
+def earlier_filings(campaign: Campaign, body: Organisation) -> list[SummaryReport]:
+    """The body's filings of `campaign` that the city sent back, newest first."""
+    return list(
+        SummaryReport.objects.filter(campaign=campaign, body=body, reopened_at__isnull=False).select_related(
+            "filed_by", "reopened_by"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    label: str
+    before: str
+    after: str
+
+
+SUBMISSIONS = ("submit", "resubmit")
+
+
+def _text(application_field, value) -> str:
+    if value is None:
+        return ""
+    if application_field is not None and application_field.choices:
+        return str(dict(application_field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
+def _rows_text(rows: list[dict], fields: list[str], model) -> list[str]:
+    out = []
+    for row in rows or []:
+        parts = []
+        for name in fields:
+            field = model._meta.get_field(name)
+            value = _text(field, row.get(name))
+            if value:
+                parts.append(value)
+        out.append(" ".join(parts))
+    return out
+
+
+def _diff_events(application: Application) -> tuple[ApplicationEvent | None, ApplicationEvent | None]:
+    """(the version the body judged, the latest submitted version), or None when not resubmitted."""
+    from applications.workflow import Action
+
+    events = list(application.events.all())
+    submissions = [e for e in events if e.action in SUBMISSIONS and e.snapshot]
+    if not submissions or submissions[-1].action != Action.RESUBMIT:
+        return None, None
+    latest = submissions[-1]
+    review = Review.objects.filter(pk=application.pk).select_related("judged_event").first()
+    before = review.judged_event if review and review.judged_event_id else None
+    if before is None or before.pk == latest.pk or not before.snapshot:
+        returns = [e for e in events if e.action == Action.RETURN]
+        if not returns:
+            return None, None
+        last_return = returns[-1]
+        earlier = [e for e in submissions if (e.created_at, e.pk) < (last_return.created_at, last_return.pk)]
+        before = earlier[-1] if earlier else None
+    if before is None or before.pk == latest.pk:
+        return None, None
+    return before, latest
+
+
+def submission_diff(application: Application) -> list[DiffRow]:
+    """What the unit changed between the version the body judged and its latest submission:
+    one row per changed field (label, before, after); 岗位负责人 and 曾获荣誉 compared row by row.
+    Empty when the application was not resubmitted after a return, or nothing changed."""
+    from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
+
+    before_event, after_event = _diff_events(application)
+    if before_event is None:
+        return []
+    before, after = before_event.snapshot or {}, after_event.snapshot or {}
+    rows = []
+    for name in APPLICATION_FIELDS:
+        try:
+            field = Application._meta.get_field(name)
+        except Exception:  # noqa: BLE001 — a snapshot key that is not a model field
+            field = None
+        old, new = _text(field, before.get(name)), _text(field, after.get(name))
+        if old != new:
+            rows.append(DiffRow(str(field.verbose_name) if field else name, old, new))
+    for key, label, fields, model in (
+        ("leaders", "岗位负责人", LEADER_FIELDS, Leader),
+        ("honours", "曾获荣誉", HONOUR_FIELDS, Honour),
+    ):
+        old_rows = _rows_text(before.get(key), fields, model)
+        new_rows = _rows_text(after.get(key), fields, model)
+        for index in range(max(len(old_rows), len(new_rows))):
+            old = old_rows[index] if index < len(old_rows) else ""
+            new = new_rows[index] if index < len(new_rows) else ""
+            if old != new:
+                rows.append(DiffRow(f"{label}第{index + 1}行", old, new))
+    return rows
+
+
+def as_submitted(rows: list[Application], user: User) -> list[Application]:
+    """The queue's rows as the body should read them: a returned application by its last submitted
+    version (the unit's revision in progress is its own), in one query whatever the number of rows."""
+    rows = list(rows)
+    returned = [a.pk for a in rows if a.status == Status.RETURNED and a.unit_id != user.organisation_id]
+    snapshots: dict[int, dict] = {}
+    events = (
+        # Asked even when no row is returned, so the page's query count does not depend on the rows.
+        ApplicationEvent.objects.filter(application_id__in=returned or [0])
+        .exclude(snapshot=None)
+        .order_by("created_at", "id")
+        .only("application_id", "snapshot")
+    )
+    for event in events:
+        snapshots[event.application_id] = event.snapshot
+    for application in rows:
+        snapshot = snapshots.get(application.pk)
+        if snapshot is not None:
+            for name in ("applicant_name", "post_name", "category", "staff_total", "staff_women"):
+                setattr(application, name, snapshot.get(name))
+    return rows

@@ -6,6 +6,12 @@ app_name = "review"
 
 urlpatterns = [
     path("review/", views.queue, name="queue"),
-    path("city/", views.city, name="city"),
+    path("review/recommend/", views.recommend_many, name="recommend_many"),
+    path("review/rank/", views.rank, name="rank"),
+    path("review/summary/", views.summary, name="summary"),
     *document_urls.urlpatterns,
+    path("review/<str:key>/", views.detail, name="detail"),
+    path("review/<str:key>/decide/", views.decide, name="decide"),
+    path("city/", views.city, name="city"),
+    path("city/summary/<int:report_id>/reopen/", views.reopen, name="reopen"),
 ]

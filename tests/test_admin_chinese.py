@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from applications.models import Application, Attachment
 from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage, User
+from review.models import Quota, Review, SummaryReport
 from tests.factories import ApplicationFactory, shanghai
 
 # Names, not words: keyboard keys in Django's multi-select help, and technical names a clerk reads as such.
@@ -101,6 +102,13 @@ def every_kind(superuser, campaign, unit, applicant):
         AccessAttempt: AccessAttempt.objects.create(**request, get_data="", post_data="", failures_since_start=3),
         AccessLog: AccessLog.objects.create(**request),
         AccessFailureLog: AccessFailureLog.objects.create(**request, locked_out=False),
+        # 初审 (ui helper): a quota with its history, one review, one filing.
+        Quota: Quota.objects.create(campaign=campaign, body=unit.parent, places=3),
+        Review: Review.objects.create(application=application),
+        SummaryReport: SummaryReport.objects.create(
+            campaign=campaign, body=unit.parent, file="summaries/2021/x.xlsx", sha256="0" * 64, size=1, rows=0,
+            filed_by=superuser, filed_at=shanghai(2020, 10, 1, 9, 0, 0),
+        ),
     }
 
 

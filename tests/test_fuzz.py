@@ -354,3 +354,94 @@ def test_fuzz_harness_sees_a_refusal_that_stores(apply_window, applicant, applic
         fuzz_form(FormCase(name="self-test", url=f"/apply/{application.key}/", user=applicant,
                            fields={"x": st.just("1")}, accepted=accepted, examples=3))
 
+
+
+# --- 初审 (ui helper): the decision, 推荐所选, the rank, 报送 and the city's 退回 -------------------
+
+
+def _review_conditions():
+    from review.models import CONDITION_FIELDS
+
+    return {name: flag_values() for name in CONDITION_FIELDS}
+
+
+def _review_submitted(campaign, unit, applicant, name):
+    from applications.services import application_submit
+    from tests.factories import ApplicationFactory
+
+    return application_submit(
+        application=ApplicationFactory(campaign=campaign, unit=unit, applicant_name=name), user=applicant
+    )
+
+
+def _recommended(application, reviewer):
+    from review.models import CONDITION_FIELDS
+    from review.services import review_decide
+
+    return review_decide(
+        application=application, user=reviewer, action="recommend", opinion="同意推荐。",
+        conditions=dict.fromkeys(CONDITION_FIELDS, True),
+    )
+
+
+def test_fuzz_review_decide(apply_window, campaign, unit, applicant, reviewer_a):
+    from review.models import CONDITION_FIELDS
+
+    sent = _review_submitted(campaign, unit, applicant, "甲岗位")
+    fuzz_form(FormCase(
+        name="review decide",
+        url=f"/review/{sent.key}/decide/",
+        user=reviewer_a,
+        fields={
+            "action": choice_values(["recommend", "return", "not_recommend", "submit", "report"]),
+            "opinion": text_values(500),
+            "version": st_version(),
+            **_review_conditions(),
+        },
+        base={"action": "recommend", "opinion": "同意推荐。", "version": str(sent.version),
+              **dict.fromkeys(CONDITION_FIELDS, "on")},
+    ))
+
+
+def test_fuzz_review_bulk_recommend(apply_window, campaign, unit, applicant, reviewer_a):
+    from review.models import CONDITION_FIELDS
+
+    one = _review_submitted(campaign, unit, applicant, "甲岗位")
+    two = _review_submitted(campaign, unit, applicant, "乙岗位")
+    keys = [one.key, two.key]
+    fuzz_form(FormCase(
+        name="review bulk recommend",
+        url="/review/recommend/",
+        user=reviewer_a,
+        fields={
+            "keys": st.one_of(st.lists(choice_values(keys), max_size=4), choice_values(keys)),
+            "opinion": text_values(500),
+            f"version_{one.key}": st_version(),
+            **_review_conditions(),
+        },
+        base={"keys": keys, "opinion": "同意推荐。", **dict.fromkeys(CONDITION_FIELDS, "on")},
+    ))
+
+
+def test_fuzz_review_rank(apply_window, campaign, unit, applicant, reviewer_a):
+    one = _recommended(_review_submitted(campaign, unit, applicant, "甲岗位"), reviewer_a)
+    two = _recommended(_review_submitted(campaign, unit, applicant, "乙岗位"), reviewer_a)
+    keys = [one.key, two.key]
+    fuzz_form(FormCase(
+        name="review rank",
+        url="/review/rank/",
+        user=reviewer_a,
+        fields={"order": st.one_of(st.lists(choice_values(keys), max_size=5), choice_values(keys))},
+        base={"order": [two.key, one.key]},
+    ))
+
+
+def test_fuzz_review_file_and_reopen(apply_window, campaign, unit, applicant, reviewer_a, city_user):
+    from review.services import summary_file
+
+    _recommended(_review_submitted(campaign, unit, applicant, "甲岗位"), reviewer_a)
+    fuzz_form(FormCase(name="review file", url="/review/summary/", user=reviewer_a,
+                       fields={"confirm": flag_values(), **_any_fields()}, base={"confirm": "on"}, examples=60))
+    report, _ = summary_file(user=reviewer_a, campaign=campaign)
+    fuzz_form(FormCase(name="city reopen", url=f"/city/summary/{report.pk}/reopen/", user=city_user,
+                       fields={"reason": text_values(500)}, base={"reason": "请核对名额。"}))
