@@ -158,7 +158,7 @@ def application_row(number: int, row: SummaryRow) -> list:
         "\n".join(v for v in (row.contact_name, row.contact_phone) if v),
         "\n".join(f"{year} {title}".strip() for year, title in row.honours),
         row.review_opinion,
-        f"申报编号：{row.number}" if row.number else "",
+        f"申报编号：\n{row.number}" if row.number else "",
     ]
 
 
