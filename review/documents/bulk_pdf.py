@@ -1,13 +1,14 @@
 """All the recommended (and reported) 附件1 申报表 of a body as one PDF, each with its 意见.
 
 Each application is rendered on its own (applications.pdf) and the PDFs are joined with pypdf.
-One HTML document with page breaks would be no faster for WeasyPrint (layout dominates, and the
-fonts are loaded once per process either way) and would be wrong: each 申报表 numbers its pages
-"第N页 共M页" and repeats its own 申报编号 in the running header, which a joined document would
-count and carry across applications.
+One HTML document with page breaks is somewhat faster (measured for 20 two-page 申报表 of
+bench/pdf.py's full application, on a shared two-CPU machine under load: 5.0 s joined as one HTML,
+6.9 s rendered one by one and merged) but prints wrong: each 申报表 numbers its pages "第N页 共M页",
+and one document would count 共40页 on every page. Correct pages are worth the 40 %.
 
-A request renders at most PART_SIZE applications (about 0.35 s each): a body with more gets its
-PDF in parts, `?part=1`, `?part=2`, …, listed on a page.
+A request renders at most PART_SIZE applications (0.35 s each on an idle machine, up to 0.35 s
+more under load): a body with more gets its PDF in parts, `?part=1`, `?part=2`, …, listed on a
+page.
 """
 
 import io

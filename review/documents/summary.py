@@ -10,7 +10,6 @@ Text is always stored as text: a name that begins with "=", "+", "-" or "@" is w
 string (data type "s"), never as a formula, and reads back exactly as typed.
 """
 
-import copy
 import datetime as dt
 import io
 import re
@@ -159,7 +158,7 @@ def application_row(number: int, row: SummaryRow) -> list:
         "\n".join(v for v in (row.contact_name, row.contact_phone) if v),
         "\n".join(f"{year} {title}".strip() for year, title in row.honours),
         row.review_opinion,
-        f"申报编号：{row.number}" if row.number else "",
+        f"申报编号：\n{row.number}" if row.number else "",
     ]
 
 
@@ -215,7 +214,9 @@ class _Styles:
             cell.data_type = "s"
         else:
             cell.value = value
-        cell._style = copy.copy(style)
+        # Shared, not copied: nothing changes a written cell's style, and the workbook's style
+        # table keys on the array's value.
+        cell._style = style
         return cell
 
 
@@ -287,18 +288,18 @@ def _body_sheet(workbook, styles_of, title, campaign, body, applications, filed_
 
 def _lines(text, width: int) -> int:
     """How many printed lines `text` takes in a column `width` units wide (wrapped)."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not text:
         return 1
     room = max(width - 2, 1)
-    lines = 0
-    for part in text.split("\n"):
-        units = sum(1 if ord(char) < 0x2E80 else 2 for char in part)
-        lines += max(1, -(-units // room))
-    return lines
+    # Width units without a Python loop over characters: a CJK character is 3 bytes of UTF-8 and
+    # 2 units, an ASCII one 1 byte and 1 unit, so (bytes + characters) / 2 counts both.
+    if "\n" not in text:
+        return max(1, -(-(len(text.encode()) + len(text)) // (2 * room)))
+    return sum(max(1, -(-(len(part.encode()) + len(part)) // (2 * room))) for part in text.split("\n"))
 
 
 def _row_height(values: list) -> float:
-    lines = max(_lines(value, width) for value, width in zip(values, WIDTHS, strict=False))
+    lines = max((_lines(v, width) for v, width in zip(values, WIDTHS, strict=True) if v.__class__ is str), default=1)
     return lines * LINE_POINTS + ROW_PADDING_POINTS
 
 
