@@ -71,18 +71,18 @@ def test_part_one_of_one(two_recommended, client_for, reviewer_a):
 
 
 def test_parts():
-    assert [part_count(n) for n in (0, 1, 20, 21, 40, 41)] == [1, 1, 1, 2, 2, 3]
-    rows = list(range(45))
-    assert part_of(rows, 1) == list(range(20))
-    assert part_of(rows, 3) == [40, 41, 42, 43, 44]
+    assert [part_count(n) for n in (0, 1, 10, 11, 20, 21)] == [1, 1, 1, 2, 2, 3]
+    rows = list(range(25))
+    assert part_of(rows, 1) == list(range(10))
+    assert part_of(rows, 3) == [20, 21, 22, 23, 24]
     with pytest.raises(IndexError):
         part_of(rows, 4)
     with pytest.raises(IndexError):
         part_of(rows, 0)
-    assert PART_SIZE == 20
+    assert PART_SIZE == 10
 
 
-def test_more_than_twenty_lists_the_parts(apply_window, campaign, unit, applicant, reviewer_a, client_for):
+def test_more_than_ten_lists_the_parts(apply_window, campaign, unit, applicant, reviewer_a, client_for):
     for i in range(PART_SIZE + 1):
         recommend(campaign, unit, applicant, reviewer_a, f"第{i + 1}班组", "同意推荐")
     client = client_for(reviewer_a)
@@ -90,14 +90,14 @@ def test_more_than_twenty_lists_the_parts(apply_window, campaign, unit, applican
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     html = response.content.decode()
-    assert "第1部分：第1至20份（PDF）" in html
-    assert "第2部分：第21至21份（PDF）" in html
+    assert "第1部分：第1至10份（PDF）" in html
+    assert "第2部分：第11至11份（PDF）" in html
     assert f'href="{reverse("review:summary_pdf")}?part=2"' in html
     part = client.get(reverse("review:summary_pdf"), {"part": "2"})
     assert part.status_code == 200
     whole = "".join(p.extract_text() for p in pdf_pages(part.content)).replace("\n", "").replace(" ", "")
     assert whole.count("柳州市巾帼文明岗申报表") == 1
-    assert "第21班组" in whole
+    assert "第11班组" in whole
     assert client.get(reverse("review:summary_pdf"), {"part": "3"}).status_code == 404
 
 

@@ -6,8 +6,8 @@ bench/pdf.py's full application, on a shared two-CPU machine under load: 5.0 s j
 6.9 s rendered one by one and merged) but prints wrong: each 申报表 numbers its pages "第N页 共M页",
 and one document would count 共40页 on every page. Correct pages are worth the 40 %.
 
-A request renders at most PART_SIZE applications (0.35 s each on an idle machine, up to 0.35 s
-more under load): a body with more gets its PDF in parts, `?part=1`, `?part=2`, …, listed on a
+A request renders at most PART_SIZE applications (0.35 s each on an idle machine, up to 0.7 s
+under load, so a part stays within a few seconds): a body with more gets its PDF in parts, `?part=1`, `?part=2`, …, listed on a
 page.
 """
 
@@ -17,7 +17,7 @@ import math
 from applications.models import Application
 from applications.pdf import application_pdf_html, html_to_pdf
 
-PART_SIZE = 20
+PART_SIZE = 10
 
 
 def part_count(total: int, size: int = PART_SIZE) -> int:
