@@ -248,6 +248,25 @@ def test_judged_event_is_the_latest_submission(campaign, application, applicant,
     assert Review.objects.get(application=application).judged_event == submissions[1]
 
 
+def test_judged_event_skips_a_submission_event_without_snapshot(campaign, application, applicant, reviewer_a):
+    """An event with no snapshot (SQL NULL, e.g. imported) is not a version the page can diff."""
+    with time_machine.travel(shanghai(2020, 9, 1, 10, 0, 0), tick=False):
+        application_submit(application=application, user=applicant)
+    with_snapshot = application.events.get()
+    ApplicationEvent.objects.create(
+        application=application,
+        action=Action.RESUBMIT,
+        from_status=Status.RETURNED,
+        to_status=Status.SUBMITTED,
+        actor=applicant,
+        organisation=applicant.organisation,
+        snapshot=None,
+    )
+    with time_machine.travel(IN_REVIEW, tick=False):
+        recommend(application, reviewer_a)
+    assert Review.objects.get(application=application).judged_event == with_snapshot
+
+
 def test_judged_event_none_without_submission_snapshot(in_review, apps, reviewer_a):
     recommend(apps[0], reviewer_a)
     assert Review.objects.get(application=apps[0]).judged_event is None
@@ -257,9 +276,10 @@ def test_judged_event_none_without_submission_snapshot(in_review, apps, reviewer
 
 
 def test_reviewer_of_another_body_denied(in_review, apps, reviewer_b):
-    for action in (Action.RECOMMEND, Action.RETURN, Action.NOT_RECOMMEND):
-        with pytest.raises(PermissionDenied):
+    for action in (Action.RECOMMEND, Action.RETURN, Action.NOT_RECOMMEND, "nonsense"):
+        with pytest.raises(PermissionDenied) as excinfo:
             decide(apps[0], reviewer_b, action)
+        assert str(excinfo.value) == phrases.NOT_YOUR_APPLICATION
     assert (state(apps[0]), events(apps[0]), messages(apps[0]), ranks(apps[0])) == (
         (Status.SUBMITTED, 1, "", None),
         [],
