@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import io
 
 import pytest
 import time_machine
@@ -597,6 +598,12 @@ def decided(in_review, apps, reviewer_a):
     return apps
 
 
+def load_workbook(data: bytes):
+    from openpyxl import load_workbook as load
+
+    return load(io.BytesIO(data))
+
+
 def test_summary_file_reports_recommendations_and_keeps_the_file(campaign, body_a, decided, reviewer_a):
     report, created = summary_file(user=reviewer_a, campaign=campaign)
 
@@ -612,12 +619,23 @@ def test_summary_file_reports_recommendations_and_keeps_the_file(campaign, body_
     with report.file.open("rb") as stored:
         content = stored.read()
     assert (report.sha256, report.size) == (hashlib.sha256(content).hexdigest(), len(content))
-    assert content[:2] == b"PK"  # an .xlsx is a zip
+    sheet = load_workbook(content).active
+    rows = [row[:2] for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert rows == [(1, decided[0].applicant_name), (2, decided[2].applicant_name)]
     assert SummaryReport.objects.get().pk == report.pk
     assert events(decided[0])[-1][:3] == (Action.REPORT, Status.RECOMMENDED, Status.REPORTED)
     assert messages(decided[0]) == [MessageKind.RECOMMENDED, MessageKind.REPORTED]
     assert messages(decided[1]) == [MessageKind.NOT_RECOMMENDED]
     assert ranks(*decided) == [1, None, 2]
+
+
+def test_summary_file_rows_follow_the_rank(campaign, decided, reviewer_a):
+    review_rank(user=reviewer_a, campaign=campaign, keys=[decided[2].key, decided[0].key])
+    report, _ = summary_file(user=reviewer_a, campaign=campaign)
+    with report.file.open("rb") as stored:
+        sheet = load_workbook(stored.read()).active
+    names = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert (names, report.rows) == ([decided[2].applicant_name, decided[0].applicant_name], 2)
 
 
 def test_summary_file_twice_is_harmless(campaign, decided, reviewer_a, other_unit):
