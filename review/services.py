@@ -71,8 +71,7 @@ def _require_place(campaign: Campaign, body: Organisation) -> None:
 def _latest_submission(application: Application) -> ApplicationEvent | None:
     return (
         application.events.filter(action__in=[Action.SUBMIT, Action.RESUBMIT])
-        # isnull, not `snapshot=None`: on a JSONField, None in a lookup means JSON null, not SQL NULL.
-        .filter(snapshot__isnull=False)
+        .exclude(snapshot=None)
         .order_by("-created_at", "-id")
         .first()
     )
@@ -210,10 +209,9 @@ def review_recommend_many(
                 )
             )
         except TransitionNotAllowed as exc:
+            # Each is tried: a quota or a filing refuses the rest with the same words, a stale page
+            # or a changed status only that one.
             refused[application.key] = exc.message
-            if isinstance(exc, QuotaFull | Frozen):
-                # The rest would be refused for the same reason: say it once for each, untried.
-                continue
         except ValidationError as exc:
             refused[application.key] = "；".join(exc.messages)
     return done, refused

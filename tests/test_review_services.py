@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import io
 
 import pytest
 import time_machine
@@ -248,6 +249,25 @@ def test_judged_event_is_the_latest_submission(campaign, application, applicant,
     assert Review.objects.get(application=application).judged_event == submissions[1]
 
 
+def test_judged_event_skips_a_submission_event_without_snapshot(campaign, application, applicant, reviewer_a):
+    """An event with no snapshot (SQL NULL, e.g. imported) is not a version the page can diff."""
+    with time_machine.travel(shanghai(2020, 9, 1, 10, 0, 0), tick=False):
+        application_submit(application=application, user=applicant)
+    with_snapshot = application.events.get()
+    ApplicationEvent.objects.create(
+        application=application,
+        action=Action.RESUBMIT,
+        from_status=Status.RETURNED,
+        to_status=Status.SUBMITTED,
+        actor=applicant,
+        organisation=applicant.organisation,
+        snapshot=None,
+    )
+    with time_machine.travel(IN_REVIEW, tick=False):
+        recommend(application, reviewer_a)
+    assert Review.objects.get(application=application).judged_event == with_snapshot
+
+
 def test_judged_event_none_without_submission_snapshot(in_review, apps, reviewer_a):
     recommend(apps[0], reviewer_a)
     assert Review.objects.get(application=apps[0]).judged_event is None
@@ -257,9 +277,10 @@ def test_judged_event_none_without_submission_snapshot(in_review, apps, reviewer
 
 
 def test_reviewer_of_another_body_denied(in_review, apps, reviewer_b):
-    for action in (Action.RECOMMEND, Action.RETURN, Action.NOT_RECOMMEND):
-        with pytest.raises(PermissionDenied):
+    for action in (Action.RECOMMEND, Action.RETURN, Action.NOT_RECOMMEND, "nonsense"):
+        with pytest.raises(PermissionDenied) as excinfo:
             decide(apps[0], reviewer_b, action)
+        assert str(excinfo.value) == phrases.NOT_YOUR_APPLICATION
     assert (state(apps[0]), events(apps[0]), messages(apps[0]), ranks(apps[0])) == (
         (Status.SUBMITTED, 1, "", None),
         [],
@@ -577,6 +598,12 @@ def decided(in_review, apps, reviewer_a):
     return apps
 
 
+def load_workbook(data: bytes):
+    from openpyxl import load_workbook as load
+
+    return load(io.BytesIO(data))
+
+
 def test_summary_file_reports_recommendations_and_keeps_the_file(campaign, body_a, decided, reviewer_a):
     report, created = summary_file(user=reviewer_a, campaign=campaign)
 
@@ -592,12 +619,23 @@ def test_summary_file_reports_recommendations_and_keeps_the_file(campaign, body_
     with report.file.open("rb") as stored:
         content = stored.read()
     assert (report.sha256, report.size) == (hashlib.sha256(content).hexdigest(), len(content))
-    assert content[:2] == b"PK"  # an .xlsx is a zip
+    sheet = load_workbook(content).active
+    rows = [row[:2] for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert rows == [(1, decided[0].applicant_name), (2, decided[2].applicant_name)]
     assert SummaryReport.objects.get().pk == report.pk
     assert events(decided[0])[-1][:3] == (Action.REPORT, Status.RECOMMENDED, Status.REPORTED)
     assert messages(decided[0]) == [MessageKind.RECOMMENDED, MessageKind.REPORTED]
     assert messages(decided[1]) == [MessageKind.NOT_RECOMMENDED]
     assert ranks(*decided) == [1, None, 2]
+
+
+def test_summary_file_rows_follow_the_rank(campaign, decided, reviewer_a):
+    review_rank(user=reviewer_a, campaign=campaign, keys=[decided[2].key, decided[0].key])
+    report, _ = summary_file(user=reviewer_a, campaign=campaign)
+    with report.file.open("rb") as stored:
+        sheet = load_workbook(stored.read()).active
+    names = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True)]
+    assert (names, report.rows) == ([decided[2].applicant_name, decided[0].applicant_name], 2)
 
 
 def test_summary_file_twice_is_harmless(campaign, decided, reviewer_a, other_unit):

@@ -293,6 +293,24 @@ def test_allowed_actions_by_persona(campaign, unit, applicant, reviewer_a, revie
     }
 
 
+@pytest.mark.parametrize(
+    ("status", "expected"),
+    [
+        (Status.SUBMITTED, ([Action.WITHDRAW], [Action.RETURN, Action.RECOMMEND, Action.NOT_RECOMMEND], [])),
+        (Status.RECOMMENDED, ([], [Action.RETURN, Action.NOT_RECOMMEND, Action.REPORT], [])),
+        (Status.NOT_RECOMMENDED, ([], [Action.RETURN, Action.RECOMMEND], [])),
+        (Status.RETURNED, ([Action.RESUBMIT], [Action.NOT_RECOMMEND], [])),
+        (Status.REPORTED, ([], [], [Action.PASS, Action.FAIL, Action.REOPEN_REPORT])),
+    ],
+)
+def test_allowed_actions_in_review_statuses(
+    campaign, unit, applicant, reviewer_a, reviewer_b, city_user, status, expected
+):
+    application = application_in(campaign, unit, status)
+    assert tuple(allowed_actions(application, user) for user in (applicant, reviewer_a, city_user)) == expected
+    assert allowed_actions(application, reviewer_b) == []
+
+
 # --- application_submit: 申报编号, withdraw, resubmit, double submission ---
 
 
