@@ -36,7 +36,8 @@ from applications.models import Application
 from applications.workflow import Action
 from gangwei.dates import format_datetime
 from gangwei.validators import DEMO_PASSWORD
-from review.management.demo import ACTORS, accounts, apply, review
+from review.management.demo import ACTORS, accounts, apply
+from review.management.demo import review as first_review
 from review.management.demo.campaign import STAGE_OPEN, STAGES, all_open, demo_campaign, set_dates
 from review.management.demo.context import Demo
 from review.management.demo.specs import APPLICATIONS, ApplicationSpec
@@ -120,7 +121,7 @@ class Command(BaseCommand):
                     self.stdout.write(f"保留：{spec.name}（已有关联记录，无法替换）")
                     continue
                 # Its body's filing counted it: the body files again once its decisions are made.
-                review.forget_filing(demo, unit.parent)
+                first_review.forget_filing(demo, unit.parent)
             work.append((spec, None, wanted))
         return work
 
@@ -132,23 +133,20 @@ class Command(BaseCommand):
             return
         # Every window open while the demo actors work; the stage's own dates afterwards.
         set_dates(demo.campaign, all_open(final_dates), admin, "seed_demo：生成演示数据时临时开放各阶段")
-        review.quotas(demo)
+        first_review.quotas(demo)
         # The steps up to 报送, for every application; then each body that reports files its 汇总表
         # (all its recommendations at once); then what the city does with the reported ones.
-        after_filing = []
+        after_filing, reporting = [], {}
         for spec, application, steps in work:
             if application is None:
                 application = apply.create(demo, spec)
             cut = steps.index(Action.REPORT) if Action.REPORT in steps else len(steps)
             application = self._run(demo, spec, application, steps[:cut])
             after_filing.append((spec, application, steps[cut + 1 :]))
-        bodies = {
-            application.unit.parent
-            for (spec, application, _), (_, _, steps) in zip(after_filing, work, strict=True)
-            if Action.REPORT in steps
-        }
-        for body in sorted(bodies, key=lambda body: body.display_order):
-            review.file_summary(demo, body)
+            if cut < len(steps):
+                reporting[application.unit.parent_id] = application.unit.parent
+        for body in sorted(reporting.values(), key=lambda body: body.display_order):
+            first_review.file_summary(demo, body)
         for spec, application, steps in after_filing:
             self._run(demo, spec, application, steps)
         set_dates(demo.campaign, final_dates, admin, f"seed_demo：{stage} 阶段开放")
