@@ -41,7 +41,7 @@ from review.management.demo import review as first_review
 from review.management.demo.campaign import STAGE_OPEN, STAGES, all_open, demo_campaign, set_dates
 from review.management.demo.context import Demo
 from review.management.demo.specs import APPLICATIONS, ApplicationSpec
-from review.models import Quota, SummaryReport
+from review.models import SummaryReport
 from review.selectors import places_of
 
 
@@ -193,7 +193,7 @@ class Command(BaseCommand):
         for line in _table(rows):
             out("  " + line)
 
-        self._review_report(demo)
+        self._review_report(demo, stage)
 
         out("")
         out(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
@@ -207,28 +207,23 @@ class Command(BaseCommand):
             out("  " + line)
         out("")
 
-    def _review_report(self, demo: Demo) -> None:
-        """Each demo body's places and filing, once the campaign has either."""
+    def _review_report(self, demo: Demo, stage: str) -> None:
+        """Each demo body's filing, and in the review stage its places (later every place has moved on)."""
+        if stage == "apply":
+            return
         out = self.stdout.write
         bodies = [demo.users[name].organisation for name, _, _ in accounts.REVIEWERS]
         filings = {
             report.body_id: report
             for report in SummaryReport.objects.filter(campaign=demo.campaign, reopened_at__isnull=True)
         }
-        if not filings and not Quota.objects.filter(campaign=demo.campaign).exists():
-            return
         out("")
         out("初审：")
-        rows = [("初审单位", "推荐名额", "汇总表")]
+        rows = [("初审单位", "推荐名额", "汇总表") if stage == "review" else ("初审单位", "汇总表")]
         for body in bodies:
-            places = places_of(demo.campaign, body)
             report = filings.get(body.pk)
-            rows.append(
-                (
-                    body.label,
-                    places.text,
-                    f"已报送（{report.rows}条，{format_datetime(report.filed_at)}）" if report else "未报送",
-                )
-            )
+            filing = f"已报送（{report.rows}条，{format_datetime(report.filed_at)}）" if report else "未报送"
+            places = [places_of(demo.campaign, body).text] if stage == "review" else []
+            rows.append((body.label, *places, filing))
         for line in _table(rows):
             out("  " + line)
