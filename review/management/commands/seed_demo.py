@@ -1,18 +1,18 @@
 """python manage.py seed_demo [--stage apply|review|training|assessment|naming] [--reset]
 
 Fills the database with a believable demo: the 14 初审 bodies and the city (from the fixtures, if
-missing), four applicant units in 城中区, 鱼峰区 and 柳北区, one user for every role (printed, with one
-shared password), a demo campaign whose given stage is open now, and applications in every state that the
-campaign has reached by then.
+missing), four applicant units in 城中区, 鱼峰区 and 柳北区, one user for every role (printed, with
+one shared password), a demo campaign whose given stage is open now, and applications in every
+state that the campaign has reached by then.
 
 The demo campaign is the one of next year (made from the 2021 campaign like the admin's "copy to
 next year" action), with its dates moved around today. Applications are created and moved through
 the real services (`application_create`, `application_submit`, `review_decide`, `summary_file`;
 `workflow.transition` for the city's later steps), so their numbers, timelines, checklists, ranks,
-filings and messages (queued in the outbox, never delivered) are real. The workflow refuses an action whose stage window is closed, so
-while it seeds, the command opens every window of the demo campaign (opens_at in the past, every
-deadline in the future) and sets the stage's dates once it is done, in the same transaction. The
-campaign's history records both changes, under the admin user.
+filings and messages (queued in the outbox, never delivered) are real. The workflow refuses an
+action whose stage window is closed, so while it seeds, the command opens every window of the demo
+campaign (opens_at in the past, every deadline in the future) and sets the stage's dates once it is
+done, in the same transaction. The campaign's history records both changes, under the admin user.
 
 Idempotent: organisations, users and applications are found by their names; an application whose
 timeline already is a beginning of the one the stage needs is moved on, one that is further along
