@@ -3,10 +3,15 @@
     python bench/pages.py [--runs N]
 
 Builds a throw-away SQLite database (migrate, fixtures, seed_demo, then 30 more submitted
-applications in 城中区 so the reviewer's list is not trivially short), logs in as the demo users
+applications in 城中区 so the reviewer's list is not trivially short: 34 rows), logs in as the demo users
 through Django's test client, and requests each page N times (default 20) after one warm-up.
 Prints, per page, the number of SQL queries and the median time of the whole request as the
 test client sees it (URL routing, middleware, view, template), in milliseconds.
+
+Then the reviewer's queue (GET /review/) of one body holding 50, 500 and 5,000 submitted
+applications (bulk-created in 柳南区, each with a leader and its submission event): queries, median
+time and response size at each N. Neither the queries nor the time should grow with N (the queue
+pages; it never renders every row).
 
 Prints one figure per line: `name: value unit`.
 """
@@ -48,9 +53,10 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from applications.models import Application, Status
+    from applications.models import Application, ApplicationEvent, Leader, Status
     from applications.services import application_create, application_data, application_submit
-    from gangwei.models import User
+    from applications.workflow import Action
+    from gangwei.models import Organisation, OrgKind, User
 
     # As Django's test runner does: keep one connection across requests (SQLite file, no pooling
     # to measure), so that the query log of a request survives it.
@@ -87,22 +93,74 @@ def main() -> None:
         ("new_form", applicant, "/apply/new/"),
         ("detail", applicant, f"/apply/{key}/"),
         ("edit_form", applicant, f"/apply/{draft.key}/edit/" if draft else f"/apply/{key}/"),
-        ("review_queue_33_rows", reviewer, "/review/"),
+        ("review_queue_seeded", reviewer, "/review/"),
         ("review_detail", reviewer, f"/apply/{key}/"),
     ]
-    for name, client, url in pages:
+
+    def measure(name: str, client: Client, url: str, runs: int) -> None:
         response = client.get(url)
         assert response.status_code == 200, (name, url, response.status_code)
         reset_queries()  # the log is a bounded deque, full after seeding: empty it first
         with CaptureQueriesContext(connection) as queries:
-            client.get(url)
+            response = client.get(url)
         times = []
-        for _ in range(args.runs):
+        for _ in range(runs):
             start = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - start)
         print(f"{name}_queries: {len(queries.captured_queries)} queries")
         print(f"{name}_median: {statistics.median(times) * 1000:.1f} ms")
+        print(f"{name}_bytes: {len(response.content)} bytes")
+
+    for name, client, url in pages:
+        measure(name, client, url, args.runs)
+
+    # The queue of one body at 50, 500 and 5,000 submitted applications.
+    body = Organisation.objects.get(code="LN")
+    unit = Organisation.objects.create(kind=OrgKind.APPLICANT, name="柳南区基准测试单位", parent=body)
+    queue_reviewer = User.objects.create(username="bench_liunan", organisation=body, first_name="柳南区审核员")
+    applicant_user = User.objects.create(username="bench_liunan_unit", organisation=unit)
+    snapshot = {**data, "leaders": leaders, "honours": honours}
+    fields = {name: value for name, value in data.items() if hasattr(Application, name) and name != "applicant_name"}
+    queue = client_for(queue_reviewer.username)
+    made = 0
+    runs = {50: args.runs, 500: max(3, args.runs // 4), 5000: max(3, args.runs // 10)}
+    for size in runs:
+        batch = [
+            Application(
+                **fields,
+                campaign=template.campaign,
+                unit=unit,
+                applicant_name=f"柳南区基准岗位{i:05d}",
+                status=Status.SUBMITTED,
+                number=f"{template.campaign.year}-LN-{i:05d}",
+                submitted_at=template.submitted_at,
+            )
+            for i in range(made + 1, size + 1)
+        ]
+        created = Application.objects.bulk_create(batch, batch_size=500)
+        if connection.vendor != "postgresql":  # SQLite returns no primary keys from bulk_create
+            created = list(Application.objects.filter(unit=unit, number__in=[a.number for a in batch]))
+        Leader.objects.bulk_create(
+            [Leader(application=a, **leaders[0], position=0) for a in created] if leaders else [], batch_size=500
+        )
+        ApplicationEvent.objects.bulk_create(
+            [
+                ApplicationEvent(
+                    application=a,
+                    action=Action.SUBMIT,
+                    from_status=Status.DRAFT,
+                    to_status=Status.SUBMITTED,
+                    actor=applicant_user,
+                    organisation=unit,
+                    snapshot=snapshot,
+                )
+                for a in created
+            ],
+            batch_size=500,
+        )
+        made = size
+        measure(f"review_queue_{size}", queue, "/review/", runs[size])
 
 
 if __name__ == "__main__":
