@@ -11,6 +11,7 @@ import re
 import pytest
 from django.contrib.auth.tokens import default_token_generator
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from playwright.sync_api import expect
@@ -19,6 +20,7 @@ from applications.models import Attachment, Status
 from applications.services import application_submit
 from applications.workflow import Action, transition
 from gangwei.models import Organisation, OrgKind, User
+from review.models import SummaryReport
 from tests.e2e.conftest import (
     AXE_BLOCKING,
     DESKTOP,
@@ -32,7 +34,7 @@ from tests.e2e.conftest import (
     sign_in,
     small_targets,
 )
-from tests.factories import ApplicationFactory, UnitFactory, UserFactory
+from tests.factories import ApplicationFactory, BodyFactory, UnitFactory, UserFactory
 
 VIEWPORTS = {
     "desktop-1280": {"viewport": DESKTOP},
@@ -75,7 +77,16 @@ def people(open_campaign, body, unit_user):
     reported = transition(application=reported, action=Action.RECOMMEND, actor=reviewer)
     reported = transition(application=reported, action=Action.REPORT, actor=reviewer)
     assert (returned.status, reported.status) == (Status.RETURNED, Status.REPORTED)
+    # 初审 (ui helper): a recommendation to rank, and a filing for the city to reopen.
+    recommended = submitted(open_campaign, other_unit, other_user, "柳州市第二测试公司营业厅")
+    transition(application=recommended, action=Action.RECOMMEND, actor=reviewer)
+    # (another body's: this body's decision forms stay open for the check)
+    report = SummaryReport.objects.create(
+        campaign=open_campaign, body=BodyFactory(name="柳州市鱼峰区妇女联合会", short_name="鱼峰区妇联", code="YF"), file=ContentFile(b"x", name="summary.xlsx"), sha256="0" * 64, size=1,
+        rows=1, filed_by=reviewer, filed_at=timezone.now(),
+    )
     return {
+        "report": report,
         "applicant": unit_user,
         "reviewer": reviewer,
         "city": city,
@@ -129,11 +140,20 @@ def pages_by_role(p) -> dict[str, list[tuple[str, str]]]:
             ("review-detail-returned", f"/apply/{returned.key}/"),
             ("review-detail-reported", f"/apply/{reported.key}/"),
             ("403-reviewer", "/apply/"),
+            # 初审 (ui helper)
+            ("review-queue-filtered", "/review/?status=submitted&q=测试"),
+            ("review-page-submitted", f"/review/{sent.key}/"),
+            ("review-page-returned", f"/review/{returned.key}/"),
+            ("review-rank", "/review/rank/"),
+            ("review-summary", "/review/summary/"),
         ],
         "city": [
             ("home-city", "/"),
             ("city-list", "/city/"),
             ("city-detail", f"/apply/{reported.key}/"),
+            # 初审 (ui helper)
+            ("city-review-page", f"/review/{reported.key}/"),
+            ("city-reopen", f"/city/summary/{p['report'].pk}/reopen/"),
         ],
         "admin": [
             ("admin-index", "/admin/"),
