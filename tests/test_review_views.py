@@ -1,13 +1,10 @@
 """The 初审 pages: the queue, an application's review page and decision, the rank, the 汇总表 and
 its 报送, the city's overview and its 退回 (the services themselves: test_review_services)."""
 
-import datetime as dt
-
 import pytest
 import time_machine
-from django.urls import reverse
 
-from applications.models import Application, Leader, Status
+from applications.models import Application, Status
 from applications.services import application_data, application_submit, application_update
 from applications.workflow import Action
 from gangwei.models import DeadlineExtension, Stage
@@ -15,7 +12,7 @@ from review import phrases
 from review.models import CONDITION_FIELDS, Quota, Review, SummaryReport
 from review.selectors import submission_diff
 from review.services import review_decide, summary_file
-from tests.factories import ApplicationFactory, UnitFactory, shanghai
+from tests.factories import ApplicationFactory, shanghai
 
 ALL_CONDITIONS = dict.fromkeys(CONDITION_FIELDS, "on")
 AFTER_REVIEW = shanghai(2020, 10, 17, 9, 0, 0)
@@ -333,11 +330,6 @@ def test_city_reads_review_detail_without_form(apply_window, client_for, reviewe
 
 def test_city_pagination(apply_window, client_for, city_user, campaign):
     assert client_for(city_user).get("/city/?page=abc").status_code == 200
-
-
-def test_unused_names():
-    # keep imports honest
-    assert (dt, Leader, UnitFactory, reverse) is not None
 
 
 # --- admin -------------------------------------------------------------------------------------------
