@@ -54,8 +54,13 @@ class DecisionForm(ConditionsMixin, SafeForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("action") in (Action.RETURN, Action.NOT_RECOMMEND) and not data.get("opinion"):
-            self.add_error("opinion", phrases.REASON_REQUIRED)
+        if data.get("action") in (Action.RETURN, Action.NOT_RECOMMEND):
+            opinion = (data.get("opinion") or "").strip().rstrip("。.！! ")
+            if not opinion:
+                self.add_error("opinion", phrases.REASON_REQUIRED)
+            elif opinion.endswith("同意推荐") and not opinion.endswith("不同意推荐"):
+                # The box is prefilled with the 推荐 opinion: a return must not tell the unit "同意推荐".
+                self.add_error("opinion", phrases.REASON_SAYS_RECOMMEND)
         return data
 
 

@@ -52,3 +52,8 @@ BODY_NOT_OPEN_TITLE = "{stage}尚未开始：现在不能作初审决定，也�
 BODY_ASK_EXTENSION = "如需延期，请联系市妇联宣发部（电话 0772-2850377）。"
 TYPED_KEPT = "您填写的内容仍保留在下方，未保存。"
 QUEUE_ONLY_REVIEWER = "只有初审单位账号可以查看初审队列。"
+
+# --- walk: wording from the phone walk-through ---
+REASON_SAYS_RECOMMEND = (
+    "理由栏仍是推荐的意见（“……同意推荐”）；退回修改或不予推荐时，请改写为申报单位能看懂的理由。"
+)

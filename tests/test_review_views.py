@@ -205,6 +205,9 @@ def test_decide_invalid_keeps_text(apply_window, client_for, reviewer_a, sent):
     assert phrases.CONDITIONS_REQUIRED in text and "我写的意见" in text
     response = client.post(f"/review/{sent.key}/decide/", {"action": "return", "opinion": "", "version": sent.version})
     assert phrases.REASON_REQUIRED in page_text(response)
+    # The box comes prefilled with the 推荐 opinion: returning with it unchanged is refused.
+    response = client.post(f"/review/{sent.key}/decide/", {"action": "return", "opinion": phrases.DEFAULT_OPINION, "version": sent.version})
+    assert phrases.REASON_SAYS_RECOMMEND in page_text(response)
     response = client.post(f"/review/{sent.key}/decide/", {"action": "recommend", "opinion": "长" * 501, "version": sent.version, **ALL_CONDITIONS})
     assert response.status_code == 200 and "长" * 501 in page_text(response)
     assert Application.objects.get(pk=sent.pk).status == Status.SUBMITTED
