@@ -177,7 +177,7 @@ def _queue_response(request: HttpRequest, bulk_form: BulkRecommendForm | None = 
             "needs_action": NEEDS_ACTION,
             "bulk_statuses": BULK_STATUSES,
             "bulk_form": bulk_form,
-            "show_bulk": state.may_decide and any(a.status in BULK_STATUSES for a in rows),
+            "show_bulk": (state.may_decide or bulk_form.is_bound) and any(a.status in BULK_STATUSES for a in rows),
         },
         status=status,
     )

@@ -1,0 +1,41 @@
+"""Review of the 初审 change with fresh eyes: what an attacker or a district clerk would hit."""
+
+import pytest
+import time_machine
+
+from applications.models import Status
+from applications.services import application_submit
+from review.models import CONDITION_FIELDS
+from tests.factories import ApplicationFactory, shanghai
+
+ALL_CONDITIONS = dict.fromkeys(CONDITION_FIELDS, "on")
+AFTER_REVIEW = shanghai(2020, 10, 17, 0, 0, 1)
+
+
+@pytest.fixture
+def sent(campaign, unit, applicant):
+    with time_machine.travel(shanghai(2020, 9, 1, 10), tick=False):
+        return application_submit(application=ApplicationFactory(campaign=campaign, unit=unit), user=applicant)
+
+
+def test_decision_after_deadline_keeps_the_typed_opinion(client_for, reviewer_a, sent):
+    client = client_for(reviewer_a)
+    typed = "经复核，同意推荐该岗位参评。"
+    with time_machine.travel(AFTER_REVIEW, tick=False):
+        response = client.post(
+            f"/review/{sent.key}/decide/",
+            {"action": "recommend", "opinion": typed, "version": sent.version, **ALL_CONDITIONS},
+        )
+    sent.refresh_from_db()
+    assert (response.status_code, typed in response.content.decode(), sent.status) == (403, True, Status.SUBMITTED)
+
+
+def test_bulk_after_deadline_keeps_the_typed_opinion(client_for, reviewer_a, sent):
+    client = client_for(reviewer_a)
+    typed = "经复核，同意推荐所选岗位。"
+    with time_machine.travel(AFTER_REVIEW, tick=False):
+        response = client.post(
+            "/review/recommend/", {"keys": [sent.key], "opinion": typed, **ALL_CONDITIONS}
+        )
+    sent.refresh_from_db()
+    assert (response.status_code, typed in response.content.decode(), sent.status) == (403, True, Status.SUBMITTED)
