@@ -281,6 +281,8 @@ def _detail_response(request, application, form: DecisionForm | None = None, sta
             "eligibility": eligibility,
             "timeline": timeline(application, request.user),
             "app_messages": messages_of(application),
+            # The unit's users' own addresses are theirs to see, not the reviewer's or the city's.
+            "hide_recipients": True,
             "diff": submission_diff(application),
             "state": state,
             "closed": state.closed if state else None,

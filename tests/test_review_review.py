@@ -39,3 +39,18 @@ def test_bulk_after_deadline_keeps_the_typed_opinion(client_for, reviewer_a, sen
         )
     sent.refresh_from_db()
     assert (response.status_code, typed in response.content.decode(), sent.status) == (403, True, Status.SUBMITTED)
+
+
+def test_the_reviewer_and_the_city_do_not_see_the_units_addresses(client_for, reviewer_a, applicant, sent):
+    with time_machine.travel(shanghai(2020, 9, 2, 10), tick=False):
+        client_for(reviewer_a).post(
+            f"/review/{sent.key}/decide/",
+            {"action": "return", "opinion": "请补充材料。", "version": sent.version},
+        )
+        reviewer_page = client_for(reviewer_a).get(f"/review/{sent.key}/").content.decode()
+        unit_page = client_for(applicant).get(f"/apply/{sent.key}/").content.decode()
+    assert (applicant.email in reviewer_page, "请补充材料" in reviewer_page, applicant.email in unit_page) == (
+        False,
+        True,
+        True,
+    )
