@@ -28,7 +28,7 @@ from applications.selectors import (
     applications_for_list,
     timeline,
 )
-from applications.workflow import EVENT_LABELS, Action, TransitionNotAllowed
+from applications.workflow import EVENT_LABELS, Action, StaleDecision, TransitionNotAllowed
 from gangwei.dates import format_datetime
 from gangwei.deadlines import StageClosed, current_campaign, stage_closes_at
 from gangwei.models import Campaign, Organisation, Stage
@@ -335,6 +335,16 @@ def decide(request: HttpRequest, key: str) -> HttpResponse:
     except StageClosed as exc:
         form.add_error(None, exc.message + phrases.TYPED_KEPT)
         return _detail_response(request, application, form, status=403, error=exc.message)
+    except StaleDecision as exc:
+        # The page now shows the colleague's decision: the kept text carries the version it shows,
+        # so that sending it again is a decision on what the reviewer has now seen.
+        application = application_for_page(request.user, key)
+        data = request.POST.copy()
+        data["version"] = str(exc.application.version)
+        form = DecisionForm(data)
+        form.is_valid()
+        form.add_error(None, exc.message + phrases.TYPED_KEPT)
+        return _detail_response(request, application, form, status=409, error=exc.message)
     except TransitionNotAllowed as exc:
         form.add_error(None, exc.message + phrases.TYPED_KEPT)
         return _detail_response(request, application, form, status=409, error=exc.message)

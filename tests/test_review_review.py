@@ -1,12 +1,14 @@
 """Review of the 初审 change with fresh eyes: what an attacker or a district clerk would hit."""
 
+import re
+
 import pytest
 import time_machine
 
 from applications.models import Status
 from applications.services import application_submit
 from review.models import CONDITION_FIELDS
-from tests.factories import ApplicationFactory, shanghai
+from tests.factories import ApplicationFactory, UserFactory, shanghai
 
 ALL_CONDITIONS = dict.fromkeys(CONDITION_FIELDS, "on")
 AFTER_REVIEW = shanghai(2020, 10, 17, 0, 0, 1)
@@ -53,4 +55,28 @@ def test_the_reviewer_and_the_city_do_not_see_the_units_addresses(client_for, re
         False,
         True,
         True,
+    )
+
+
+def test_after_a_colleagues_decision_the_kept_opinion_can_be_sent_again(client_for, body_a, reviewer_a, sent):
+    colleague = UserFactory(username="reviewer_a2", organisation=body_a)
+    typed = "该岗位材料不全，请补充近三年荣誉证明。"
+    with time_machine.travel(shanghai(2020, 9, 2, 10), tick=False):
+        client_for(colleague).post(
+            f"/review/{sent.key}/decide/", {"action": "return", "opinion": "请补充。", "version": sent.version}
+        )
+        client = client_for(reviewer_a)
+        stale = client.post(
+            f"/review/{sent.key}/decide/", {"action": "not_recommend", "opinion": typed, "version": sent.version}
+        )
+        shown_version = re.search(r'name="version" value="(\d+)"', stale.content.decode()).group(1)
+        again = client.post(
+            f"/review/{sent.key}/decide/", {"action": "not_recommend", "opinion": typed, "version": shown_version}
+        )
+    sent.refresh_from_db()
+    assert (stale.status_code, typed in stale.content.decode(), again.status_code, sent.status) == (
+        409,
+        True,
+        302,
+        Status.NOT_RECOMMENDED,
     )
