@@ -52,3 +52,9 @@ BODY_NOT_OPEN_TITLE = "{stage}尚未开始：现在不能作初审决定，也�
 BODY_ASK_EXTENSION = "如需延期，请联系市妇联宣发部（电话 0772-2850377）。"
 TYPED_KEPT = "您填写的内容仍保留在下方，未保存。"
 QUEUE_ONLY_REVIEWER = "只有初审单位账号可以查看初审队列。"
+
+# --- rev (review of issue 6) ---
+REOPEN_BODY_CLOSED = (
+    "{body}的初审已于{closes_at}截止：退回后，该单位既不能调整推荐，也不能重新报送，"
+    "其推荐在延期之前不会回到市妇联的名单中。请先在管理后台为该单位延长初审期限，再退回。"
+)

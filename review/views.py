@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from applications.access import get_application_for
@@ -516,5 +517,14 @@ def reopen(request: HttpRequest, report_id: int) -> HttpResponse:
         else:
             messages.success(request, phrases.REOPENED.format(body=report.body.name))
             return redirect("review:city")
-    return render(request, "review/reopen.html", {"report": report, "form": form, "error": error}, status=status)
+    closes_at = stage_closes_at(report.campaign, Stage.FIRST_REVIEW, report.body)
+    body_closed = ""
+    if report.reopened_at is None and timezone.now() > closes_at:
+        body_closed = phrases.REOPEN_BODY_CLOSED.format(body=report.body.label, closes_at=format_datetime(closes_at))
+    return render(
+        request,
+        "review/reopen.html",
+        {"report": report, "form": form, "error": error, "body_closed": body_closed},
+        status=status,
+    )
 

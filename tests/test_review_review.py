@@ -7,7 +7,10 @@ import time_machine
 
 from applications.models import Status
 from applications.services import application_submit
+from applications.workflow import Action
+from gangwei.models import DeadlineExtension, Stage
 from review.models import CONDITION_FIELDS
+from review.services import review_decide, summary_file
 from tests.factories import ApplicationFactory, UserFactory, shanghai
 
 ALL_CONDITIONS = dict.fromkeys(CONDITION_FIELDS, "on")
@@ -79,4 +82,38 @@ def test_after_a_colleagues_decision_the_kept_opinion_can_be_sent_again(client_f
         True,
         302,
         Status.NOT_RECOMMENDED,
+    )
+
+
+@pytest.fixture
+def filed(sent, reviewer_a):
+    with time_machine.travel(shanghai(2020, 9, 2, 10), tick=False):
+        review_decide(
+            application=sent,
+            user=reviewer_a,
+            action=Action.RECOMMEND,
+            opinion="同意推荐。",
+            conditions=dict.fromkeys(CONDITION_FIELDS, True),
+        )
+        report, _ = summary_file(user=reviewer_a, campaign=sent.campaign)
+    return report
+
+
+def test_the_reopen_page_warns_when_the_body_can_no_longer_refile(client_for, city_user, body_a, filed):
+    client = client_for(city_user)
+    with time_machine.travel(shanghai(2020, 10, 16, 23, 59, 58), tick=False):
+        before = client.get(f"/city/summary/{filed.pk}/reopen/").content.decode()
+    with time_machine.travel(AFTER_REVIEW, tick=False):
+        after = client.get(f"/city/summary/{filed.pk}/reopen/").content.decode()
+        DeadlineExtension.objects.create(
+            campaign=filed.campaign,
+            organisation=body_a,
+            stage=Stage.FIRST_REVIEW,
+            closes_at=shanghai(2020, 10, 30, 23, 59, 59),
+        )
+        extended = client.get(f"/city/summary/{filed.pk}/reopen/").content.decode()
+    assert ("reopen-body-closed" in before, "reopen-body-closed" in after, "reopen-body-closed" in extended) == (
+        False,
+        True,
+        False,
     )
