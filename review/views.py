@@ -205,7 +205,7 @@ def recommend_many(request: HttpRequest) -> HttpResponse:
     versions = {}
     for application in chosen:
         raw = request.POST.get(f"version_{application.key}", "")
-        if raw.isdigit() and len(raw) < 10:
+        if raw.isascii() and raw.isdigit() and len(raw) < 10:  # "²".isdigit(), but int("²") raises
             versions[application.key] = int(raw)
     # Each is decided by the service, which reads the row again under its lock.
     full = [get_application_for(request.user, a.key) for a in chosen]

@@ -117,3 +117,15 @@ def test_the_reopen_page_warns_when_the_body_can_no_longer_refile(client_for, ci
         True,
         False,
     )
+
+
+def test_bulk_with_a_digit_python_cannot_read_as_a_version_is_no_server_error(client_for, reviewer_a, sent):
+    client = client_for(reviewer_a)
+    client.raise_request_exception = False
+    with time_machine.travel(shanghai(2020, 9, 2, 10), tick=False):
+        response = client.post(
+            "/review/recommend/",
+            {"keys": [sent.key], "opinion": "同意推荐。", **ALL_CONDITIONS, f"version_{sent.key}": "²"},
+        )
+    sent.refresh_from_db()
+    assert (response.status_code, sent.status) == (302, Status.RECOMMENDED)
