@@ -129,3 +129,9 @@ def test_bulk_with_a_digit_python_cannot_read_as_a_version_is_no_server_error(cl
         )
     sent.refresh_from_db()
     assert (response.status_code, sent.status) == (302, Status.RECOMMENDED)
+
+
+def test_the_review_admin_answers_a_superscript_id_without_a_server_error(admin_client):
+    admin_client.raise_request_exception = False
+    response = admin_client.get("/admin/review/review/%C2%B2/change/")
+    assert response.status_code == 302
