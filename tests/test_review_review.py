@@ -4,8 +4,10 @@ import re
 
 import pytest
 import time_machine
+from django.core import mail
 
-from applications.models import Status
+from applications.mail import queue_message
+from applications.models import MessageState, Status
 from applications.services import application_submit
 from applications.workflow import Action
 from gangwei.models import DeadlineExtension, Stage
@@ -135,3 +137,23 @@ def test_the_review_admin_answers_a_superscript_id_without_a_server_error(admin_
     admin_client.raise_request_exception = False
     response = admin_client.get("/admin/review/review/%C2%B2/change/")
     assert response.status_code == 302
+
+
+def test_a_weekend_smtp_outage_delays_a_message_it_does_not_lose_it(db, unit, deliver_outbox, settings):
+    # The relay is down from Friday 18:00 to Monday 09:00 (63 hours), then works again.
+    friday = shanghai(2020, 9, 4, 18)
+    with time_machine.travel(friday, tick=False) as clock:
+        message = queue_message(kind="returned", subject="主题", body="正文", recipients=["unit@example.com"])
+        settings.EMAIL_BACKEND = "tests.test_mail.RefusingBackend"
+        deliver_outbox()
+        message.refresh_from_db()
+        while message.state == MessageState.FAILED and message.next_attempt_at < shanghai(2020, 9, 7, 9):
+            clock.move_to(message.next_attempt_at)
+            deliver_outbox()
+            message.refresh_from_db()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+        if message.next_attempt_at is not None:
+            clock.move_to(message.next_attempt_at)
+        deliver_outbox()
+        message.refresh_from_db()
+    assert (message.state, len(mail.outbox)) == (MessageState.SENT, 1)
