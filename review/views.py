@@ -289,6 +289,8 @@ def _detail_response(request, application, form: DecisionForm | None = None, sta
             "closed": state.closed if state else None,
             "form": form if (may_decide or form is not None and form.is_bound) else None,
             "may_decide": may_decide,
+            # The quota is seen before 推荐 is chosen, not learnt from a refusal.
+            "places": places_of(application.campaign, request.user.organisation) if may_decide else None,
             "current_decision": _current_decision(application),
             "decision_error": error,
             "read_only": not reviewer,

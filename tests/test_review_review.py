@@ -11,7 +11,7 @@ from applications.models import MessageState, Status
 from applications.services import application_submit
 from applications.workflow import Action
 from gangwei.models import DeadlineExtension, Stage
-from review.models import CONDITION_FIELDS
+from review.models import CONDITION_FIELDS, Quota
 from review.services import review_decide, summary_file
 from tests.factories import ApplicationFactory, UserFactory, shanghai
 
@@ -157,3 +157,10 @@ def test_a_weekend_smtp_outage_delays_a_message_it_does_not_lose_it(db, unit, de
         deliver_outbox()
         message.refresh_from_db()
     assert (message.state, len(mail.outbox)) == (MessageState.SENT, 1)
+
+
+def test_the_decision_form_shows_the_places_left(client_for, campaign, body_a, reviewer_a, sent):
+    Quota.objects.create(campaign=campaign, body=body_a, places=2)
+    with time_machine.travel(shanghai(2020, 9, 2, 10), tick=False):
+        page = client_for(reviewer_a).get(f"/review/{sent.key}/").content.decode()
+    assert "推荐名额2个，已推荐0份，还可推荐2份" in page
