@@ -225,7 +225,9 @@ def recommend_many(request: HttpRequest) -> HttpResponse:
     names = {a.key: a.display_name for a in full}
     for key, reason in refused.items():
         messages.error(request, phrases.BULK_REFUSED.format(name=names[key], reason=reason))
-    return redirect("review:queue")
+    # Back to the list the clerk was working through (its filters and page).
+    query = request.GET.urlencode()
+    return redirect(reverse("review:queue") + (f"?{query}" if query else ""))
 
 
 # --- one application -----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from applications.services import application_submit
 from applications.workflow import Action
 from gangwei.models import DeadlineExtension, Stage
 from review.models import CONDITION_FIELDS, Quota
+from review.selectors import QUEUE_PAGE_SIZE
 from review.services import review_decide, summary_file
 from tests.factories import ApplicationFactory, UserFactory, shanghai
 
@@ -41,9 +42,7 @@ def test_bulk_after_deadline_keeps_the_typed_opinion(client_for, reviewer_a, sen
     client = client_for(reviewer_a)
     typed = "经复核，同意推荐所选岗位。"
     with time_machine.travel(AFTER_REVIEW, tick=False):
-        response = client.post(
-            "/review/recommend/", {"keys": [sent.key], "opinion": typed, **ALL_CONDITIONS}
-        )
+        response = client.post("/review/recommend/", {"keys": [sent.key], "opinion": typed, **ALL_CONDITIONS})
     sent.refresh_from_db()
     assert (response.status_code, typed in response.content.decode(), sent.status) == (403, True, Status.SUBMITTED)
 
@@ -164,3 +163,28 @@ def test_the_decision_form_shows_the_places_left(client_for, campaign, body_a, r
     with time_machine.travel(shanghai(2020, 9, 2, 10), tick=False):
         page = client_for(reviewer_a).get(f"/review/{sent.key}/").content.decode()
     assert "推荐名额2个，已推荐0份，还可推荐2份" in page
+
+
+def test_a_refused_bulk_on_page_two_comes_back_on_page_two(client_for, campaign, unit, applicant, reviewer_a):
+    with time_machine.travel(shanghai(2020, 9, 1, 10), tick=False):
+        sent = [
+            application_submit(application=ApplicationFactory(campaign=campaign, unit=unit), user=applicant)
+            for _ in range(QUEUE_PAGE_SIZE + 1)
+        ]
+    client = client_for(reviewer_a)
+    with time_machine.travel(shanghai(2020, 9, 2, 10), tick=False):
+        page = client.get("/review/?status=submitted&page=2").content.decode()
+        action = re.search(r'<form method="post" action="([^"]*)" class="bulk-form"', page).group(1)
+        key = re.search(r'name="keys" value="([^"]+)"', page).group(1)
+        # The conditions are not ticked: refused, and the clerk must see the row she picked.
+        again = client.post(action.replace("&amp;", "&"), {"keys": [key], "opinion": "同意推荐。"}).content.decode()
+    assert (len(sent), f'value="{key}" id="pick-{key}" checked' in again) == (QUEUE_PAGE_SIZE + 1, True)
+
+
+def test_a_bulk_recommendation_goes_back_to_the_filtered_list(client_for, reviewer_a, sent):
+    with time_machine.travel(shanghai(2020, 9, 2, 10), tick=False):
+        response = client_for(reviewer_a).post(
+            "/review/recommend/?status=submitted&category=",
+            {"keys": [sent.key], "opinion": "同意推荐。", **ALL_CONDITIONS},
+        )
+    assert (response.status_code, response["Location"]) == (302, "/review/?status=submitted&category=")
