@@ -38,9 +38,10 @@ except ImportError:  # pragma: no cover - depends on the Django version
 logger = logging.getLogger(__name__)
 
 # Minutes to wait after the n-th failed attempt (1, 5, 15, 60, then hourly); after MAX_ATTEMPTS
-# failures the message is given up (its page says so).
+# failures the message is given up (its page says so). Hourly for a week: an SMTP outage over a
+# weekend or a holiday delays the messages, it does not lose them.
 BACKOFF_MINUTES = [1, 5, 15, 60]
-MAX_ATTEMPTS = 24
+MAX_ATTEMPTS = 4 + 7 * 24
 # How long a claimed message is left to the worker that claimed it (longer than EMAIL_TIMEOUT).
 LEASE = dt.timedelta(minutes=5)
 ERROR_LENGTH = 500

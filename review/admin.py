@@ -76,6 +76,6 @@ class ReviewAdmin(ReadOnlyAdmin):
     def get_object(self, request, object_id, from_field=None):
         # The key is the application's id through a one-to-one field, which does not bound the
         # number as an id field does: a number no database holds names nothing.
-        if not str(object_id).isdigit() or int(object_id) > 2**63 - 1:
+        if not (str(object_id).isascii() and str(object_id).isdigit()) or int(object_id) > 2**63 - 1:
             return None
         return super().get_object(request, object_id, from_field)

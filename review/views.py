@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from applications.access import get_application_for
@@ -28,7 +29,7 @@ from applications.selectors import (
     applications_for_list,
     timeline,
 )
-from applications.workflow import EVENT_LABELS, Action, TransitionNotAllowed
+from applications.workflow import EVENT_LABELS, Action, StaleDecision, TransitionNotAllowed
 from gangwei.dates import format_datetime
 from gangwei.deadlines import StageClosed, current_campaign, stage_closes_at
 from gangwei.models import Campaign, Organisation, Stage
@@ -177,7 +178,7 @@ def _queue_response(request: HttpRequest, bulk_form: BulkRecommendForm | None = 
             "needs_action": NEEDS_ACTION,
             "bulk_statuses": BULK_STATUSES,
             "bulk_form": bulk_form,
-            "show_bulk": state.may_decide and any(a.status in BULK_STATUSES for a in rows),
+            "show_bulk": (state.may_decide or bulk_form.is_bound) and any(a.status in BULK_STATUSES for a in rows),
         },
         status=status,
     )
@@ -204,7 +205,7 @@ def recommend_many(request: HttpRequest) -> HttpResponse:
     versions = {}
     for application in chosen:
         raw = request.POST.get(f"version_{application.key}", "")
-        if raw.isdigit() and len(raw) < 10:
+        if raw.isascii() and raw.isdigit() and len(raw) < 10:  # "²".isdigit(), but int("²") raises
             versions[application.key] = int(raw)
     # Each is decided by the service, which reads the row again under its lock.
     full = [get_application_for(request.user, a.key) for a in chosen]
@@ -224,7 +225,9 @@ def recommend_many(request: HttpRequest) -> HttpResponse:
     names = {a.key: a.display_name for a in full}
     for key, reason in refused.items():
         messages.error(request, phrases.BULK_REFUSED.format(name=names[key], reason=reason))
-    return redirect("review:queue")
+    # Back to the list the clerk was working through (its filters and page).
+    query = request.GET.urlencode()
+    return redirect(reverse("review:queue") + (f"?{query}" if query else ""))
 
 
 # --- one application -----------------------------------------------------------------------------
@@ -281,11 +284,15 @@ def _detail_response(request, application, form: DecisionForm | None = None, sta
             "eligibility": eligibility,
             "timeline": timeline(application, request.user),
             "app_messages": messages_of(application),
+            # The unit's users' own addresses are theirs to see, not the reviewer's or the city's.
+            "hide_recipients": True,
             "diff": submission_diff(application),
             "state": state,
             "closed": state.closed if state else None,
             "form": form if (may_decide or form is not None and form.is_bound) else None,
             "may_decide": may_decide,
+            # The quota is seen before 推荐 is chosen, not learnt from a refusal.
+            "places": places_of(application.campaign, request.user.organisation) if may_decide else None,
             "current_decision": _current_decision(application),
             "decision_error": error,
             "read_only": not reviewer,
@@ -333,6 +340,16 @@ def decide(request: HttpRequest, key: str) -> HttpResponse:
     except StageClosed as exc:
         form.add_error(None, exc.message + phrases.TYPED_KEPT)
         return _detail_response(request, application, form, status=403, error=exc.message)
+    except StaleDecision as exc:
+        # The page now shows the colleague's decision: the kept text carries the version it shows,
+        # so that sending it again is a decision on what the reviewer has now seen.
+        application = application_for_page(request.user, key)
+        data = request.POST.copy()
+        data["version"] = str(exc.application.version)
+        form = DecisionForm(data)
+        form.is_valid()
+        form.add_error(None, exc.message + phrases.TYPED_KEPT)
+        return _detail_response(request, application, form, status=409, error=exc.message)
     except TransitionNotAllowed as exc:
         form.add_error(None, exc.message + phrases.TYPED_KEPT)
         return _detail_response(request, application, form, status=409, error=exc.message)
@@ -504,5 +521,14 @@ def reopen(request: HttpRequest, report_id: int) -> HttpResponse:
         else:
             messages.success(request, phrases.REOPENED.format(body=report.body.name))
             return redirect("review:city")
-    return render(request, "review/reopen.html", {"report": report, "form": form, "error": error}, status=status)
+    closes_at = stage_closes_at(report.campaign, Stage.FIRST_REVIEW, report.body)
+    body_closed = ""
+    if report.reopened_at is None and timezone.now() > closes_at:
+        body_closed = phrases.REOPEN_BODY_CLOSED.format(body=report.body.label, closes_at=format_datetime(closes_at))
+    return render(
+        request,
+        "review/reopen.html",
+        {"report": report, "form": form, "error": error, "body_closed": body_closed},
+        status=status,
+    )
 

@@ -295,7 +295,7 @@ def test_message_list_gave_up_and_pending(submitted, reviewer_a, applicant, clie
 
     assert [item.split(" 生成于")[0] for item in message_items(page)] == [
         "【柳州市巾帼文明岗】申报已提交：柳州市第一测试医院客服班组（2021-CZ-001） 未能发送 "
-        "尝试 24 次仍未发出，已停止发送；请登录系统查看，或联系所属初审单位",
+        f"尝试 {MAX_ATTEMPTS} 次仍未发出，已停止发送；请登录系统查看，或联系所属初审单位",
         f"{SUBJECT_RETURNED} 待发送 系统将尽快发出",
     ]
 
