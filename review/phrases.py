@@ -56,6 +56,8 @@ QUEUE_ONLY_REVIEWER = "只有初审单位账号可以查看初审队列。"
 # --- walk: wording from the phone walk-through ---
 REASON_SAYS_RECOMMEND = (
     "理由栏仍是推荐的意见（“……同意推荐”）；退回修改或不予推荐时，请改写为申报单位能看懂的理由。"
+)
+
 # --- rev (review of issue 6) ---
 REOPEN_BODY_CLOSED = (
     "{body}的初审已于{closes_at}截止：退回后，该单位既不能调整推荐，也不能重新报送，"
