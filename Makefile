@@ -45,7 +45,7 @@ run: deps venv assets
 	DEBUG=true $(PY) manage.py loaddata fixtures/organisations.json fixtures/campaign_2021.json
 	DEBUG=true $(PY) manage.py seed_demo --stage $(STAGE)
 	@echo "打开 http://$(ADDR)/ ，用上面的演示账号登录；Ctrl+C 停止。演示邮件由后台的 db_worker 打印在控制台。"
-	@DEBUG=true $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
+	@DEBUG=true SITE_URL="$${SITE_URL:-http://$(ADDR)}" $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT; \
 	  DEBUG=true $(PY) manage.py runserver $(ADDR)
 
