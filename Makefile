@@ -43,11 +43,11 @@ run: deps venv assets
 	@mkdir -p var
 	DEBUG=true $(PY) manage.py migrate --noinput
 	DEBUG=true $(PY) manage.py loaddata fixtures/organisations.json fixtures/campaign_2021.json
-	DEBUG=true $(PY) manage.py seed_demo --stage $(STAGE)
+	DEBUG=true SITE_URL="$${SITE_URL:-http://$(ADDR)}" $(PY) manage.py seed_demo --stage $(STAGE)
 	@echo "打开 http://$(ADDR)/ ，用上面的演示账号登录；Ctrl+C 停止。演示邮件由后台的 db_worker 打印在控制台。"
 	@DEBUG=true SITE_URL="$${SITE_URL:-http://$(ADDR)}" $(PY) manage.py db_worker --no-reload --interval 2 & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null || true; wait $$worker 2>/dev/null || true' EXIT; \
-	  DEBUG=true $(PY) manage.py runserver $(ADDR)
+	  DEBUG=true SITE_URL="$${SITE_URL:-http://$(ADDR)}" $(PY) manage.py runserver $(ADDR)
 
 test: deps venv assets
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
