@@ -8,11 +8,11 @@ import tempfile
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from applications.models import Application, Status
 from applications.pdf import application_pdf_filename, render_application_pdf
-from gangwei.models import Campaign, Organisation, OrgKind
+from gangwei.commands import reviewing_body_named
+from gangwei.models import Campaign
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             .order_by("number", "id")
         )
         if body:
-            applications = applications.filter(unit__parent=self._body(body))
+            applications = applications.filter(unit__parent=reviewing_body_named(body))
 
         written = 0
         for application in applications.iterator(chunk_size=100):
@@ -68,18 +68,3 @@ class Command(BaseCommand):
             reason = exc.strerror or str(exc)
             raise CommandError(f"无法使用输出文件夹“{folder}”：{reason}。请检查路径和写入权限。") from None
         return folder
-
-    def _body(self, name: str) -> Organisation:
-        name = name.strip()
-        bodies = list(
-            Organisation.objects.filter(kind=OrgKind.REVIEWING_BODY).filter(
-                Q(name=name) | Q(short_name=name) | Q(code__iexact=name)
-            )
-        )
-        if len(bodies) != 1:
-            known = "、".join(
-                Organisation.objects.filter(kind=OrgKind.REVIEWING_BODY).values_list("short_name", flat=True)
-            )
-            problem = "没有" if not bodies else "有不止一个"
-            raise CommandError(f"{problem}名为“{name}”的初审单位。可用的初审单位：{known}")
-        return bodies[0]

@@ -8,11 +8,11 @@ recommended and reported applications, in its rank order).
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
 
 from applications.access import VISIBLE_TO_CITY
 from applications.models import Application
-from gangwei.models import Campaign, Organisation, OrgKind
+from gangwei.commands import reviewing_body_named
+from gangwei.models import Campaign
 from review.documents.summary import summary_workbook
 from review.selectors import RECOMMENDED_STATUSES, reviewing_bodies
 
@@ -38,7 +38,7 @@ class Command(BaseCommand):
             raise CommandError(f"没有 {year} 年度的创建活动。")
         rows = Application.objects.filter(campaign=campaign)
         if body:
-            bodies = [self._body(body)]
+            bodies = [reviewing_body_named(body)]
             applications = rows.filter(unit__parent=bodies[0])
         else:
             bodies = list(reviewing_bodies())
@@ -54,18 +54,3 @@ class Command(BaseCommand):
             raise CommandError(f"无法写入文件“{path}”：{exc.strerror or exc}。") from None
         scope = bodies[0].label if body else f"全市 {len(bodies)} 个初审单位"
         self.stdout.write(f"已导出 {year} 年度汇总表（{scope}，共 {count} 份申报）到 {path}")
-
-    def _body(self, name: str) -> Organisation:
-        name = name.strip()
-        bodies = list(
-            Organisation.objects.filter(kind=OrgKind.REVIEWING_BODY).filter(
-                Q(name=name) | Q(short_name=name) | Q(code__iexact=name)
-            )
-        )
-        if len(bodies) != 1:
-            known = "、".join(
-                Organisation.objects.filter(kind=OrgKind.REVIEWING_BODY).values_list("short_name", flat=True)
-            )
-            problem = "没有" if not bodies else "有不止一个"
-            raise CommandError(f"{problem}名为“{name}”的初审单位。可用的初审单位：{known}")
-        return bodies[0]
