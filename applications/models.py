@@ -219,6 +219,11 @@ class MessageKind(models.TextChoices):
     REPORT_REOPENED = "report_reopened", "汇总表退回通知"
     REMINDER_APPLY = "reminder_apply", "申报截止提醒"
     REMINDER_REVIEW = "reminder_review", "初审截止提醒"
+    PASSED = "passed", "考核合格通知"
+    FAILED = "failed", "考核不合格通知"
+    PUBLICITY = "publicity", "拟命名公示通知"
+    NAMED = "named", "命名通知"
+    NOT_NAMED = "not_named", "不予命名通知"
 
 
 class MessageState(models.TextChoices):

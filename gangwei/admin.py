@@ -23,7 +23,7 @@ from gangwei import axes_admin, phrases  # noqa: F401  (axes_admin: django-axes 
 from gangwei.admin_text import BoundedSearchMixin, ChineseAdminMixin
 from gangwei.dates import format_datetime
 from gangwei.forms import AdminPasswordChangeForm, AdminUserCreationForm
-from gangwei.models import Campaign, DeadlineExtension, Organisation, User
+from gangwei.models import CalendarDay, CalendarYear, Campaign, DeadlineExtension, Organisation, User
 from gangwei.services import campaign_copy_to_next_year
 
 
@@ -382,7 +382,7 @@ class CampaignAdminForm(DeadlineReasonForm):
 
     class Meta:
         model = Campaign
-        fields = ["year", "notice_number", "title", *CAMPAIGN_DEADLINES, "reminder_days"]
+        fields = ["year", "notice_number", "title", *CAMPAIGN_DEADLINES, "reminder_days", "pass_line", "publicity_days"]
 
 
 @admin.register(Campaign)
@@ -453,3 +453,20 @@ class DeadlineExtensionAdmin(LocalTimeHistoryAdmin):
 # is English, read-only and answers 403 to a delete. Staff read a message's state on its page.
 if admin.site.is_registered(DBTaskResult):
     admin.site.unregister(DBTaskResult)
+
+
+@admin.register(CalendarYear)
+class CalendarYearAdmin(ChineseAdminMixin, admin.ModelAdmin):
+    """A year of the official calendar. An admin adds a new year here once the State Council has
+    announced it; the days themselves are edited under 节假日与调休."""
+
+    list_display = ["year", "source", "created_at"]
+    fields = ["year", "source"]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(ChineseAdminMixin, admin.ModelAdmin):
+    list_display = ["date", "kind", "name"]
+    list_filter = ["kind"]
+    date_hierarchy = "date"
+    fields = ["date", "kind", "name"]

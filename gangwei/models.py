@@ -1,16 +1,18 @@
 """The shared core: who the users are, which organisation they belong to, and the campaign."""
 
 import datetime as dt
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from gangwei.dates import format_datetime
+from gangwei.fields import LimitedCharField
 
 
 class OrgKind(models.TextChoices):
@@ -125,6 +127,23 @@ class Campaign(models.Model):
         validators=[MaxValueValidator(30)],
         help_text="申报截止、初审截止前多少天给尚未完成的单位发提醒邮件（0 表示不提醒，最多 30 天）。",
     )
+    # 考核: a post passes when the mean of its assessors' totals reaches this line (out of the
+    # criteria's total, 100 by default); compared exactly, never rounded first.
+    pass_line = models.DecimalField(
+        "考核合格分数线",
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("80.0"),
+        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(Decimal("1000.0"))],
+        help_text="各考核人员总分的平均分达到此分数为合格（含本数）。",
+    )
+    # 公示: how many working days (China's official calendar) the list of posts to be named is public.
+    publicity_days = models.PositiveSmallIntegerField(
+        "公示工作日数",
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(30)],
+        help_text="拟命名名单公示的工作日数（按国务院公布的节假日和调休计算），1 至 30 天。",
+    )
     history = HistoricalRecords(
         verbose_name="截止时间修改记录", verbose_name_plural="截止时间修改记录", excluded_fields=["title"]
     )
@@ -146,6 +165,16 @@ class Campaign(models.Model):
                 name="campaign_reminder_days_max",
                 condition=Q(reminder_days__lte=30),
                 violation_error_message="提前提醒天数最多 30 天。",
+            ),
+            models.CheckConstraint(
+                name="campaign_pass_line_range",
+                condition=Q(pass_line__gt=0) & Q(pass_line__lte=1000),
+                violation_error_message="考核合格分数线须大于 0，且不超过 1000。",
+            ),
+            models.CheckConstraint(
+                name="campaign_publicity_days_range",
+                condition=Q(publicity_days__gte=1) & Q(publicity_days__lte=30),
+                violation_error_message="公示工作日数须在 1 至 30 天之间。",
             ),
         ]
 
@@ -184,6 +213,8 @@ class Campaign(models.Model):
             "assessment_closes_at": move(self.assessment_closes_at),
             "naming_closes_at": move(self.naming_closes_at),
             "reminder_days": self.reminder_days,
+            "pass_line": self.pass_line,
+            "publicity_days": self.publicity_days,
         }
 
 
@@ -242,3 +273,54 @@ class DeadlineExtension(models.Model):
                         f"（{format_datetime(deadline)}）。"
                     }
                 )
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", "法定节假日（休息）"
+    WORKDAY = "workday", "调休上班日"
+
+
+class CalendarYear(models.Model):
+    """A year whose official holidays and make-up workdays are in the table (gangwei.workdays).
+
+    A working-day count that reaches a year without this row is refused, never guessed: the
+    chinesecalendar library trails the State Council's yearly announcement, and an admin adds the
+    new year (this row and its CalendarDay rows) once it is published.
+    """
+
+    year = models.PositiveIntegerField("年份", unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    source = LimitedCharField("来源", max_length=120, help_text="例如：chinesecalendar 1.11.0；或国务院办公厅通知文号。")
+    created_at = models.DateTimeField("录入时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "节假日年份"
+        verbose_name_plural = "节假日年份"
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                name="calendar_year_range", condition=Q(year__gte=2000) & Q(year__lte=2100)
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}年"
+
+
+class CalendarDay(models.Model):
+    """One day that differs from the plain week: a holiday on a weekday, or a make-up workday on a
+    weekend. Every other Monday to Friday is a working day, every other weekend day is not."""
+
+    date = models.DateField("日期", unique=True)
+    kind = models.CharField("类型", max_length=10, choices=DayKind.choices)
+    name = LimitedCharField("节日", max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "节假日与调休"
+        verbose_name_plural = "节假日与调休"
+        ordering = ["date"]
+        constraints = [
+            models.CheckConstraint(name="calendar_day_kind_valid", condition=Q(kind__in=DayKind.values)),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date.isoformat()} {self.get_kind_display()} {self.name}".strip()

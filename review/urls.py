@@ -1,6 +1,7 @@
 from django.urls import path
 
 from review import document_urls, views
+from review.city import urls as city_urls
 
 app_name = "review"
 
@@ -14,4 +15,5 @@ urlpatterns = [
     path("review/<str:key>/decide/", views.decide, name="decide"),
     path("city/", views.city, name="city"),
     path("city/summary/<int:report_id>/reopen/", views.reopen, name="reopen"),
+    *city_urls.urlpatterns,
 ]

@@ -173,3 +173,50 @@ def run_mail_worker() -> int:
 def deliver_outbox(db):
     """Call it to deliver the messages queued so far (the worker step of DESIGN §8)."""
     return run_mail_worker
+
+
+# --- the city's stages: posts that the bodies reported -------------------------------------------
+
+IN_ASSESSMENT_WINDOW = shanghai(2021, 3, 1, 10, 0, 0)
+
+
+def report_posts(reviewer, applications) -> list:
+    """Submit, recommend and file `applications` of `reviewer`'s body through the real services, as
+    on 2020-09-01 (inside the APPLY and 初审 windows); returns them reloaded, status `reported`."""
+    from applications.models import Application
+    from applications.services import application_submit
+    from review.models import CONDITION_FIELDS
+    from review.services import review_decide, summary_file
+
+    with time_machine.travel(IN_APPLY_WINDOW, tick=False):
+        for application in applications:
+            applicant = application.unit.users.first() or UserFactory(organisation=application.unit)
+            application_submit(application=application, user=applicant)
+            review_decide(
+                application=Application.objects.get(pk=application.pk),
+                user=reviewer,
+                action="recommend",
+                opinion="经审核，同意推荐。",
+                conditions=dict.fromkeys(CONDITION_FIELDS, True),
+            )
+        summary_file(user=reviewer, campaign=applications[0].campaign)
+    return list(Application.objects.filter(pk__in=[a.pk for a in applications]).order_by("pk"))
+
+
+@pytest.fixture
+def reported(application, applicant, reviewer_a):
+    """The applicant's post, reported by body A to the city."""
+    return report_posts(reviewer_a, [application])[0]
+
+
+@pytest.fixture
+def reported_other(other_application, other_applicant, reviewer_b):
+    """Another unit's post, reported by body B."""
+    return report_posts(reviewer_b, [other_application])[0]
+
+
+@pytest.fixture
+def assessment_window():
+    """Freeze time on 2021-03-01 10:00 Asia/Shanghai: inside the training and 考核 windows."""
+    with time_machine.travel(IN_ASSESSMENT_WINDOW, tick=True) as traveller:
+        yield traveller

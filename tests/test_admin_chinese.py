@@ -109,6 +109,62 @@ def every_kind(superuser, campaign, unit, applicant):
             campaign=campaign, body=unit.parent, file="summaries/2021/x.xlsx", sha256="0" * 64, size=1, rows=0,
             filed_by=superuser, filed_at=shanghai(2020, 10, 1, 9, 0, 0),
         ),
+        **city_stage_objects(campaign, application, superuser),
+    }
+
+
+def city_stage_objects(campaign, application, superuser) -> dict:
+    """One object of each model of the city's stages (training, 考核, 公示, 命名, the calendar)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from gangwei.models import CalendarDay, CalendarYear
+    from review.models import (
+        Assessment,
+        AssessmentCriterion,
+        Certificate,
+        Method,
+        Objection,
+        Publicity,
+        TrainingSession,
+    )
+
+    session = TrainingSession.objects.create(
+        campaign=campaign, title="创建培训", held_on=dt.date(2021, 3, 1), place="市妇联会议室", created_by=superuser
+    )
+    criterion = AssessmentCriterion.objects.create(campaign=campaign, name="组织建设", max_points=Decimal("20.0"))
+    criterion.name = "组织建设与管理"
+    criterion._change_reason = "改名"
+    criterion.save()
+    publicity = Publicity.objects.create(
+        campaign=campaign,
+        starts_on=dt.date(2021, 7, 1),
+        days=5,
+        ends_on=dt.date(2021, 7, 7),
+        published_by=superuser,
+        published_at=shanghai(2021, 7, 1, 9, 0, 0),
+    )
+    return {
+        TrainingSession: session,
+        AssessmentCriterion: criterion,
+        Assessment: Assessment.objects.create(
+            application=application, assessor=superuser, method=Method.VISIT, assessed_on=dt.date(2021, 4, 1)
+        ),
+        Publicity: publicity,
+        Objection: Objection.objects.create(
+            publicity=publicity,
+            application=application,
+            name="张三",
+            phone="13800000000",
+            content="材料与实际不符。",
+            source="0" * 64,
+            submitted_at=shanghai(2021, 7, 2, 9, 0, 0),
+        ),
+        Certificate: Certificate.objects.create(
+            application=application, campaign=campaign, sequence=1, number="2021-001", issued_on=dt.date(2021, 8, 1)
+        ),
+        CalendarYear: CalendarYear.objects.get(year=2021),
+        CalendarDay: CalendarDay.objects.filter(date__year=2021).first(),
     }
 
 
@@ -140,7 +196,7 @@ def admin_pages(objects: dict) -> list[str]:
 def test_admin_pages_have_no_english(admin_client, every_kind):
     assert set(every_kind) == set(admin.site._registry)  # a new model in the admin gets walked too
     # What the fixtures typed; "unknown" is axes' "<unknown>" path of a login without a request (force_login).
-    data_words = {"root", "applicant", "clerk", "Mozilla", "text", "html", "CZ", "unknown"}
+    data_words = {"root", "applicant", "clerk", "Mozilla", "text", "html", "CZ", "unknown", "chinesecalendar"}
     found = {}
     for url in admin_pages(every_kind):
         response = admin_client.get(url)

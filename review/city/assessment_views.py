@@ -1,0 +1,3 @@
+"""The city's assessment pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The city's naming pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The city's publicity pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""The city's training pages."""
+
+urlpatterns: list = []
