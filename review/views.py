@@ -35,6 +35,9 @@ from gangwei.deadlines import StageClosed, current_campaign, stage_closes_at
 from gangwei.models import Campaign, Organisation, Stage
 from gangwei.roles import is_city, is_reviewer
 from review import phrases
+from review.city import phrases as city_phrases
+from review.city.charts import bodies_chart, funnel_chart
+from review.city.dashboard import PHASES, city_dashboard
 from review.forms import BulkRecommendForm, DecisionForm, FileForm, RankForm, ReopenForm
 from review.models import Review, SummaryReport
 from review.selectors import (
@@ -43,14 +46,11 @@ from review.selectors import (
     QUEUE_PAGE_SIZE,
     QUEUE_STATUSES,
     as_submitted,
-    city_counts,
     clean_search,
     current_filing,
     earlier_filings,
-    filings_by_body,
     places_of,
     queue_applications,
-    reviewing_bodies,
     status_counts,
     submission_diff,
     summary_applications,
@@ -477,26 +477,23 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def city(request: HttpRequest) -> HttpResponse:
+    """The city's home: where the campaign stands (review.city.dashboard), then the reported posts."""
     _city_only(request)
     campaign = _campaign()
-    filings = filings_by_body(campaign)
-    counts = city_counts(campaign)
-    bodies = [
-        {
-            "body": body,
-            "filing": filings.get(body.pk),
-            "counts": [(Status(s).label, counts.get(body.pk, {}).get(s, 0)) for s in QUEUE_STATUSES],
-        }
-        for body in reviewing_bodies()
-    ]
+    dashboard = city_dashboard(campaign)
     page = _page(Paginator(applications_for_list(request.user), CITY_PAGE_SIZE), request.GET.get("page"))
     return render(
         request,
         "review/city.html",
         {
             "campaign": campaign,
-            "bodies": bodies,
-            "status_labels": [Status(s).label for s in QUEUE_STATUSES],
+            "dashboard": dashboard,
+            "bodies": dashboard.bodies,
+            "funnel_chart": funnel_chart([(step.label, step.count) for step in dashboard.funnel]),
+            "bodies_chart": bodies_chart(
+                [(row["body"].label, row["phases"]) for row in dashboard.bodies], [key for key, _ in PHASES]
+            ),
+            "nothing_to_do": city_phrases.NOTHING_TO_DO,
             "page": page,
             "applications": page.object_list,
             "documents_ready": _documents_ready(),
