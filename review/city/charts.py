@@ -26,9 +26,9 @@ TEXT = "#212529"
 MUTED = "#495057"
 
 WIDTH = 400
-FONT = 13
+FONT = 14
 BAR = 14
-ROW = 40  # a label line above a bar, and a gap
+ROW = 42  # a label line above a bar, and a gap
 NUMBER_ROOM = 48  # on the right of the longest bar, for its number
 
 
