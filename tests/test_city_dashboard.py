@@ -140,8 +140,9 @@ def test_a_body_is_overdue_one_second_after_its_deadline(campaign, body_a, body_
     assert overdue_ids(campaign, BEFORE_FIRST_REVIEW) == []
     assert overdue_ids(campaign, shanghai(2020, 10, 16, 23, 59, 59, 999_999)) == []
     assert overdue_ids(campaign, AFTER_FIRST_REVIEW) == [body_a.pk, body_b.pk]
-    [first, _] = city_dashboard(campaign, now=AFTER_FIRST_REVIEW).overdue_bodies
-    assert (first.closes_at, first.pending) == (campaign.first_review_closes_at, 1)
+    first, second = city_dashboard(campaign, now=AFTER_FIRST_REVIEW).overdue_bodies
+    assert (first.closes_at, first.pending, first.total) == (campaign.first_review_closes_at, 1, 1)
+    assert (second.pending, second.total) == (0, 0)
 
 
 def test_a_filed_body_is_not_overdue(campaign, body_a, body_b):
@@ -177,7 +178,7 @@ def test_overdue_body_on_the_page(client_for, city_user, campaign, body_a, body_
 
     assert [t.key for t in before.context["dashboard"].todos] == []
     assert [(t.key, t.count, t.severity) for t in after.context["dashboard"].todos] == [("bodies", 1, "overdue")]
-    assert "鱼峰区妇联（截止2020年10月16日 23:59:59）" in after.content.decode()
+    assert "鱼峰区妇联（截止2020年10月16日 23:59:59，本单位无申报）" in after.content.decode()
     assert "逾期未报送" in after.content.decode()
     assert "逾期未报送" not in before.content.decode()
 
@@ -303,6 +304,13 @@ def test_chart_escapes_a_hostile_label():
     assert [r.find(f"{SVG}title").text for r in root.findall(f"{SVG}rect") if r.find(f"{SVG}title") is not None] == [
         f"{HOSTILE} · 甲<i>：1份", f"{HOSTILE} · 乙：2份"
     ]
+
+
+def test_chart_cuts_a_label_too_long_for_it():
+    name = "很长的初审单位名称" * 5
+    root = parse(funnel_chart([(name, 3)]))
+    label = root.find(f"{SVG}text").text
+    assert (label.endswith("…"), len(label), name in root.find(f"{SVG}title").text) == (True, 28, True)
 
 
 def test_chart_of_zeros_draws_no_bar():

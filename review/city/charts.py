@@ -43,6 +43,15 @@ def text_width(text: str, size: int = FONT) -> float:
     return sum(size if ord(ch) > 0x2E80 else size * 0.6 for ch in text)
 
 
+def fit(text: str, width: float = WIDTH) -> str:
+    """`text` cut with an ellipsis to fit `width` (the whole text stays in the chart's title)."""
+    if text_width(text) <= width:
+        return text
+    while text and text_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
 def _summary(title: str, rows: Sequence[tuple[str, Sequence[int]]], series: Sequence[Series], unit: str) -> str:
     """The chart in words: every row's total, and its parts when there is more than one series."""
     parts = []
@@ -94,7 +103,7 @@ def bar_chart(
         legend, y = _legend(series, 0)
         body += legend
     for label, values in rows:
-        body.append(f'<text x="0" y="{y + FONT}" font-size="{FONT}" fill="{TEXT}">{escape(label)}</text>')
+        body.append(f'<text x="0" y="{y + FONT}" font-size="{FONT}" fill="{TEXT}">{escape(fit(label))}</text>')
         x, bar_top = 0.0, y + FONT + 5
         for item, value in zip(series, values, strict=True):
             if not value:

@@ -96,6 +96,7 @@ class OverdueBody:
     body: Organisation
     closes_at: dt.datetime
     pending: int  # applications still awaiting the body's decision
+    total: int  # all its applications of the campaign, drafts left out
 
 
 @dataclass(frozen=True)
@@ -285,7 +286,7 @@ def city_dashboard(campaign: Campaign, *, now: dt.datetime | None = None) -> Das
         is_overdue = filing is None and moment > closes_at
         if is_overdue:
             pending = counts.get(Status.SUBMITTED, 0) + counts.get(Status.RETURNED, 0)
-            overdue.append(OverdueBody(body, closes_at, pending))
+            overdue.append(OverdueBody(body, closes_at, pending, sum(counts.values())))
         rows.append(
             {
                 "body": body,
