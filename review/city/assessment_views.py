@@ -65,7 +65,12 @@ def assessment(request: HttpRequest) -> HttpResponse:
     attended = attended_ids(campaign)
     results = results_for(posts)
     rows = [
-        {"post": post, "trained": post.pk in attended, "result": results[post.pk], "decided": post.status != Status.REPORTED}
+        {
+            "post": post,
+            "trained": post.pk in attended,
+            "result": results[post.pk],
+            "decided": post.status != Status.REPORTED,
+        }
         for post in posts
     ]
     return render(
@@ -178,9 +183,7 @@ def assess(request: HttpRequest, key: str) -> HttpResponse:
     except AssessmentRefused as exc:
         form.add_error(None, exc.message + phrases.TYPED_KEPT)
         return _assess_response(request, application, form=form, error=exc.message, status=409)
-    messages.success(
-        request, phrases.ASSESSMENT_SAVED.format(name=application.display_name, total=recorded.total)
-    )
+    messages.success(request, phrases.ASSESSMENT_SAVED.format(name=application.display_name, total=recorded.total))
     return redirect("review:assess", key=application.key)
 
 
@@ -234,6 +237,7 @@ def ranking_xlsx(request: HttpRequest) -> HttpResponse:
 
     content = ranking_workbook(campaign=campaign, rows=assessment_ranking(campaign))
     return _download(content, XLSX, f"{campaign.year}年度巾帼文明岗考核排名.xlsx")
+
 
 urlpatterns = [
     path("city/assessment/", assessment, name="assessment"),

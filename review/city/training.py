@@ -44,7 +44,10 @@ def reported_posts(campaign: Campaign) -> QuerySet[Application]:
 def attended_ids(campaign: Campaign) -> set[int]:
     """The ids of the applications whose leader attended any training of `campaign` (one query)."""
     return set(
-        Attendance.objects.filter(session__campaign=campaign).values_list("application_id", flat=True).distinct()
+        Attendance.objects.filter(session__campaign=campaign)
+        .order_by()
+        .values_list("application_id", flat=True)
+        .distinct()
     )
 
 
@@ -73,9 +76,7 @@ def training_session_create(
     if not isinstance(held_on, dt.date):
         raise ValidationError({"held_on": phrases.TRAINING_DATE_REQUIRED})
     require_stage_open(campaign, Stage.TRAINING, None)
-    return TrainingSession.objects.create(
-        campaign=campaign, title=title, held_on=held_on, place=place, created_by=user
-    )
+    return TrainingSession.objects.create(campaign=campaign, title=title, held_on=held_on, place=place, created_by=user)
 
 
 def attendance_record(*, user: User, session: TrainingSession, attendees: dict[str, str]) -> int:

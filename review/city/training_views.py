@@ -102,9 +102,9 @@ def _training_response(
     status: int = 200,
 ) -> HttpResponse:
     sessions = list(
-        TrainingSession.objects.filter(campaign=campaign).annotate(attended=Count("attendances")).order_by(
-            "held_on", "id"
-        )
+        TrainingSession.objects.filter(campaign=campaign)
+        .annotate(attended=Count("attendances"))
+        .order_by("held_on", "id")
     )
     context = {
         "campaign": campaign,
@@ -142,7 +142,9 @@ def training(request: HttpRequest) -> HttpResponse:
             for message in errors:
                 form.add_error(name if name in form.fields else None, message)
         return _training_response(request, campaign, session_form=form)
-    messages.success(request, phrases.TRAINING_CREATED.format(title=session.title, held_on=format_date(session.held_on)))
+    messages.success(
+        request, phrases.TRAINING_CREATED.format(title=session.title, held_on=format_date(session.held_on))
+    )
     return redirect(f"{reverse('review:training')}?session={session.pk}")
 
 
@@ -161,9 +163,7 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
         changed = attendance_record(user=request.user, session=session, attendees=form.attendees())
     except StageClosed as exc:
         form.add_error(None, exc.message + phrases.TYPED_KEPT)
-        return _training_response(
-            request, campaign, session=session, attendance_form=form, page_no=page_no, status=403
-        )
+        return _training_response(request, campaign, session=session, attendance_form=form, page_no=page_no, status=403)
     except ValidationError as exc:
         for name, errors in exc.message_dict.items():
             for message in errors:
