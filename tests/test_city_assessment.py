@@ -459,6 +459,11 @@ def test_conclude_button_records_the_result(trained, assessors, city_user, clien
     response = client.post(reverse("review:assess_conclude", args=[trained.key]))
     assert response.status_code == 302
     assert Application.objects.get(pk=trained.pk).status == Status.FAILED
+    # A second click (or a colleague's) finds the result recorded: 409 with the reason, nothing changes.
+    again = client.post(reverse("review:assess_conclude", args=[trained.key]))
+    assert again.status_code == 409
+    assert again.context["error"] == "当前状态为“考核不合格”，不能考核不合格。页面可能已过期，请刷新后查看。"
+    assert ApplicationEvent.objects.filter(application=trained, action="fail").count() == 1
 
 
 # --- query counts: the list, the ranking, the xlsx with 1 and 3 posts ------------------------------

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from applications.access import get_application_for
 from applications.models import Application, Status
+from applications.workflow import TransitionNotAllowed
 from gangwei.dates import format_date, format_datetime
 from gangwei.deadlines import StageClosed, stage_closes_at, stage_is_open
 from gangwei.models import Campaign, Stage
@@ -196,7 +197,7 @@ def conclude(request: HttpRequest, key: str) -> HttpResponse:
         decided = assessment_conclude(user=request.user, application=application)
     except StageClosed as exc:
         return _assess_response(request, application, error=exc.message, status=403)
-    except AssessmentRefused as exc:  # also the transition's refusals (TransitionNotAllowed)
+    except TransitionNotAllowed as exc:  # AssessmentRefused, or the transition's own (decided already)
         return _assess_response(request, application, error=exc.message, status=409)
     except ValidationError as exc:
         return _assess_response(request, application, error="；".join(exc.messages), status=409)
