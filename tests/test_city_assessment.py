@@ -330,6 +330,17 @@ def test_ranking_orders_by_mean_with_each_assessors_total(assessment_window, cam
     }
 
 
+def test_ranking_is_one_query_whatever_the_posts(
+    assessment_window, campaign, body_a, city_user, assessors, django_assert_num_queries
+):
+    ranked_posts(campaign, body_a, city_user, assessors, [["80", "85"]])
+    with django_assert_num_queries(1):
+        assert len(assessment_ranking(campaign)) == 1
+    ranked_posts(campaign, body_a, city_user, assessors, [["90"], ["70", "71", "72"]])
+    with django_assert_num_queries(1):
+        assert len(assessment_ranking(campaign)) == 3
+
+
 def test_ranking_xlsx_reads_back_in_rank_order(assessment_window, campaign, body_a, city_user, assessors, client_for):
     from openpyxl import load_workbook
 
