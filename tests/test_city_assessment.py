@@ -496,3 +496,43 @@ def test_query_counts_do_not_grow(
     for url, count in zip(urls, expected, strict=True):
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200
+
+
+# --- stale pages: the assessor's own sheet in two tabs, a result that changed before 确认 ------------
+
+
+def test_score_form_from_a_stale_page_is_409_keeping_the_text(trained, city_user, client_for):
+    client = client_for(city_user)
+    url = reverse("review:assess", args=[trained.key])
+    first = _post_data(trained.campaign, comment="第一个窗口")
+    first["version"] = "0"
+    assert client.post(url, first).status_code == 302
+    # A second tab opened before the first save still says version 0.
+    second = _post_data(trained.campaign, comment="第二个窗口")
+    second["version"] = "0"
+    response = client.post(url, second)
+    assert response.status_code == 409
+    assert "第二个窗口" in response.content.decode()
+    assert response.context["error"] == phrases.SHEET_STALE
+    assert list(Assessment.objects.values_list("comment", "version")) == [("第一个窗口", 1)]
+    # The kept form now carries the saved version: sending it again saves it.
+    assert response.context["form"]["version"].value() == "1"
+    second["version"] = "1"
+    assert client.post(url, second).status_code == 302
+    assert list(Assessment.objects.values_list("comment", "version")) == [("第二个窗口", 2)]
+
+
+def test_conclude_refuses_a_result_changed_since_the_page(trained, assessors, city_user, client_for):
+    score(assessors[0], trained, "90.0")
+    client = client_for(city_user)
+    page = client.get(reverse("review:assess", args=[trained.key]))
+    seen = page.context["result"].seen
+    # Meanwhile another assessor vetoes the post.
+    score(assessors[1], trained, "95.0", veto=True, reason="存在违规收费问题")
+    response = client.post(reverse("review:assess_conclude", args=[trained.key]), {"seen": seen})
+    assert response.status_code == 409
+    assert response.context["error"] == phrases.CONCLUDE_CHANGED
+    assert Application.objects.get(pk=trained.pk).status == Status.REPORTED
+    fresh = client.get(reverse("review:assess", args=[trained.key])).context["result"].seen
+    assert client.post(reverse("review:assess_conclude", args=[trained.key]), {"seen": fresh}).status_code == 302
+    assert Application.objects.get(pk=trained.pk).status == Status.FAILED

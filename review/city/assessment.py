@@ -167,6 +167,12 @@ class AssessmentResult:
         return str(mean.quantize(TWO_PLACES, rounding=ROUND_DOWN))
 
     @property
+    def seen(self) -> str:
+        """What the page that shows this result sends back with 确认考核结果: a result that differs
+        when the page's click arrives (an assessor saved meanwhile) is refused, not recorded."""
+        return f"{self.count}:{self.total_sum}:{int(self.veto)}"
+
+    @property
     def passes(self) -> bool:
         return bool(self.count) and not self.veto and self.total_sum >= self.pass_line * self.count
 
@@ -303,13 +309,16 @@ def assessment_record(
     veto: bool,
     veto_reason: str,
     points: dict[int, Decimal],
+    version: int | None = None,
 ) -> Assessment:
     """Record (or change) `user`'s 考核 of `application`: a score per criterion, the method, the
     date, a comment and a possible veto with its reason.
 
     Refused with a ValidationError naming the field (`points_<criterion id>`, `method`, ...) for a
     bad sheet; with AssessmentRefused when the post is not `reported` or its leader attended no
-    training; with StageClosed outside the 考核 window. The total is the exact sum of the points."""
+    training; with StageClosed outside the 考核 window. The total is the exact sum of the points.
+    `version` is the version of the assessor's sheet that the page showed (0: none yet): a sheet
+    saved meanwhile (the same assessor in another tab) is refused, not saved over."""
     require_city(user)
     criteria, sheet = _clean_sheet(
         application.campaign,
@@ -334,6 +343,8 @@ def assessment_record(
             "total": total,
         }
         assessment = Assessment.objects.filter(application=locked, assessor=user).first()
+        if version is not None and version != (assessment.version if assessment else 0):
+            raise AssessmentRefused(phrases.SHEET_STALE)
         if assessment is None:
             try:
                 with transaction.atomic():
@@ -352,14 +363,17 @@ def assessment_record(
     return assessment
 
 
-def assessment_conclude(*, user: User, application: Application) -> Application:
+def assessment_conclude(*, user: User, application: Application, seen: str | None = None) -> Application:
     """确认考核结果: record 考核合格 or 考核不合格 as the result says, through the transition service
     (role, 考核 window, status reported), and tell the unit in the same transaction. Refused when
-    the post has no score yet, or when the scores change between reading and recording."""
+    the post has no score yet, or when the scores change between reading and recording — or since
+    the page the city confirmed on (`seen`, the result's `seen` as that page showed it)."""
     require_city(user)
     result = assessment_result(application)
     if not result.count:
         raise AssessmentRefused(phrases.CONCLUDE_NO_SCORE)
+    if seen is not None and seen != result.seen:
+        raise AssessmentRefused(phrases.CONCLUDE_CHANGED)
     action = Action.PASS if result.passes else Action.FAIL
 
     def guard(locked: Application) -> list[str]:

@@ -93,8 +93,9 @@ def assessment(request: HttpRequest) -> HttpResponse:
 
 def _initial(assessment: Assessment | None) -> dict:
     if assessment is None:
-        return {"assessed_on": timezone.localdate()}
+        return {"assessed_on": timezone.localdate(), "version": 0}
     initial = {
+        "version": assessment.version,
         "method": assessment.method,
         "assessed_on": assessment.assessed_on,
         "comment": assessment.comment,
@@ -172,6 +173,7 @@ def assess(request: HttpRequest, key: str) -> HttpResponse:
             veto=data["veto"],
             veto_reason=data["veto_reason"],
             points=form.points(),
+            version=data.get("version"),
         )
     except ValidationError as exc:
         for name, errors in exc.message_dict.items():
@@ -182,6 +184,14 @@ def assess(request: HttpRequest, key: str) -> HttpResponse:
         form.add_error(None, exc.message + phrases.TYPED_KEPT)
         return _assess_response(request, application, form=form, error=exc.message, status=403)
     except AssessmentRefused as exc:
+        if exc.message == phrases.SHEET_STALE:
+            # The kept text carries the version now saved, so that sending it again saves over
+            # what the assessor has now seen below.
+            data = request.POST.copy()
+            mine = Assessment.objects.filter(application=application, assessor=request.user).first()
+            data["version"] = str(mine.version if mine else 0)
+            form = AssessmentForm(data, criteria=criteria_of(application.campaign))
+            form.is_valid()
         form.add_error(None, exc.message + phrases.TYPED_KEPT)
         return _assess_response(request, application, form=form, error=exc.message, status=409)
     messages.success(request, phrases.ASSESSMENT_SAVED.format(name=application.display_name, total=recorded.total))
@@ -194,7 +204,7 @@ def conclude(request: HttpRequest, key: str) -> HttpResponse:
     city_only(request)
     application = _post(request, key)
     try:
-        decided = assessment_conclude(user=request.user, application=application)
+        decided = assessment_conclude(user=request.user, application=application, seen=request.POST.get("seen"))
     except StageClosed as exc:
         return _assess_response(request, application, error=exc.message, status=403)
     except TransitionNotAllowed as exc:  # AssessmentRefused, or the transition's own (decided already)

@@ -63,6 +63,8 @@ class AssessmentForm(SafeForm):
     comment = forms.CharField(label="考核意见", required=False, widget=forms.Textarea(attrs={"rows": 3}))
     veto = forms.BooleanField(label="一票否决（选择后，无论得分多少，该岗位考核不合格）", required=False)
     veto_reason = forms.CharField(label="否决理由", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    # The version of the assessor's sheet the page showed (0: none yet); a tampered value is a stale page.
+    version = forms.IntegerField(required=False, min_value=0, max_value=2**31 - 1, widget=forms.HiddenInput)
 
     def __init__(self, *args, criteria: list[AssessmentCriterion] = (), **kwargs):
         super().__init__(*args, **kwargs)

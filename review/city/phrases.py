@@ -28,6 +28,7 @@ ASSESS_ONLY_REPORTED = "当前状态为“{status}”，不能再录入考核评
 CONCLUDE_ONLY_REPORTED = "当前状态为“{status}”，考核结果已确认，不能再次确认。"
 CONCLUDE_NO_SCORE = "这个岗位还没有考核评分，不能确认考核结果。"
 CONCLUDE_CHANGED = "确认期间评分有变化，考核结果已不同。请查看最新结果后再确认。"
+SHEET_STALE = "您的评分表已在别处（另一个窗口或设备）修改过，这次填写的内容没有保存。请核对下方已保存的最新评分后再修改。"
 METHOD_REQUIRED = "请选择考核方式。"
 ASSESSED_ON_REQUIRED = "请填写考核日期。"
 ASSESSED_ON_INVALID = "请按“2021-03-01”的格式填写日期。"
