@@ -35,6 +35,7 @@ from gangwei.deadlines import StageClosed, current_campaign, stage_closes_at
 from gangwei.models import Campaign, Organisation, Stage
 from gangwei.roles import is_city, is_reviewer
 from review import phrases
+from review.city.naming import earlier_naming_notices
 from review.forms import BulkRecommendForm, DecisionForm, FileForm, RankForm, ReopenForm
 from review.models import Review, SummaryReport
 from review.selectors import (
@@ -296,6 +297,7 @@ def _detail_response(request, application, form: DecisionForm | None = None, sta
             "current_decision": _current_decision(application),
             "decision_error": error,
             "read_only": not reviewer,
+            "earlier_namings": earlier_naming_notices(application),
         },
         status=status,
     )
