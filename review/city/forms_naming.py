@@ -16,7 +16,10 @@ class NamingForm(SafeForm):
     key = forms.CharField(widget=forms.HiddenInput, max_length=KEY_MAX)
     decision = forms.ChoiceField(
         choices=[(NAME, "命名"), (NOT_NAME, "不予命名")],
-        error_messages={"required": phrases.NAMING_DECISION_REQUIRED, "invalid_choice": phrases.NAMING_DECISION_REQUIRED},
+        error_messages={
+            "required": phrases.NAMING_DECISION_REQUIRED,
+            "invalid_choice": phrases.NAMING_DECISION_REQUIRED,
+        },
     )
     reason = forms.CharField(
         label=phrases.NAMING_REASON_LABEL,

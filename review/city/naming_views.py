@@ -36,7 +36,9 @@ def _form_for(key: str, data=None) -> NamingForm:
     return NamingForm(data, initial={"key": key}, auto_id=f"id_{key}_%s")
 
 
-def _naming_response(request: HttpRequest, campaign: Campaign, bound: NamingForm | None = None, *, status: int = 200, error: str = ""):
+def _naming_response(
+    request: HttpRequest, campaign: Campaign, bound: NamingForm | None = None, *, status: int = 200, error: str = ""
+):
     from review.documents.certificates import part_count
 
     rows = list(undecided_posts(campaign))
@@ -59,9 +61,7 @@ def _naming_response(request: HttpRequest, campaign: Campaign, bound: NamingForm
             "rows": rows,
             "named": named,
             "not_named": list(not_named_posts(campaign)),
-            "certificate_parts": [
-                {"number": n, "url": f"{certificates_url}?part={n}"} for n in range(1, parts + 1)
-            ]
+            "certificate_parts": [{"number": n, "url": f"{certificates_url}?part={n}"} for n in range(1, parts + 1)]
             if named
             else [],
             "error": error,
@@ -109,7 +109,9 @@ def naming(request: HttpRequest) -> HttpResponse:
         form.add_error(None, exc.message + phrases.TYPED_KEPT)
         return _naming_response(request, campaign, form, status=409, error=exc.message)
     if form.wants_name:
-        messages.success(request, phrases.NAMED_DONE.format(name=decided.display_name, number=decided.certificate.number))
+        messages.success(
+            request, phrases.NAMED_DONE.format(name=decided.display_name, number=decided.certificate.number)
+        )
     else:
         messages.success(request, phrases.NOT_NAMED_DONE.format(name=decided.display_name))
     return redirect("review:naming")

@@ -80,7 +80,9 @@ def _workbook(title_text: str, columns: list[str], widths: list[int], rows: Iter
     sheet.append([cell(sheet, heading, styles.heading) for heading in columns])
     for index, row in enumerate(rows, start=1):
         sheet.row_dimensions[HEADER_ROWS + index].height = _height(row, widths)
-        sheet.append([cell(sheet, value, styles.number if i in numbers else styles.text) for i, value in enumerate(row)])
+        sheet.append(
+            [cell(sheet, value, styles.number if i in numbers else styles.text) for i, value in enumerate(row)]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
