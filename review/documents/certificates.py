@@ -23,6 +23,8 @@ from review.models import Certificate
 TEMPLATE = "pdf/certificate.html"
 PART_SIZE = 60
 DIGITS = "〇一二三四五六七八九"
+# Longer names print in a smaller size (22 pt fits about 18 characters a line, three lines).
+LONG_NAME = 48
 
 
 def chinese_number(value: int) -> str:
@@ -58,6 +60,10 @@ class CertificatePage:
     date: str
     number: str
     qr: SafeString
+
+    @property
+    def long(self) -> bool:
+        return len(self.name) > LONG_NAME
 
 
 def certificate_page(certificate: Certificate, verify_url: str) -> CertificatePage:
