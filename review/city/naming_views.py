@@ -2,6 +2,8 @@
 PDF and xlsx, certificates PDF, volunteer roster xlsx); and the public pages: certificate
 verification and the honour roll. City pages check the role first (unit, reviewer: 403)."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -32,8 +34,10 @@ PDF = "application/pdf"
 
 
 def _form_for(key: str, data=None) -> NamingForm:
-    # One form per row: ids carry the post's key, so that labels and errors stay with their row.
-    return NamingForm(data, initial={"key": key}, auto_id=f"id_{key}_%s")
+    # One form per row: ids carry the post's key (letters, digits, - and _ only; a posted key may
+    # hold anything), so that labels and errors stay with their row.
+    safe = re.sub(r"[^0-9A-Za-z_-]", "", key)[:40]
+    return NamingForm(data, initial={"key": key}, auto_id=f"id_{safe}_%s")
 
 
 def _naming_response(
