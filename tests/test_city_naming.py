@@ -9,7 +9,6 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import strategies as st
 
 from applications.models import Application, ApplicationEvent, Message, MessageKind, Status
 from applications.workflow import Action, TransitionNotAllowed, transition
@@ -322,7 +321,9 @@ def test_naming_form_fuzz(city_user, published, naming_day):
 
 
 @pytest.mark.parametrize("count", [1, 3])
-def test_query_counts_do_not_grow(count, campaign, body_a, reviewer_a, city_user, client_for, django_assert_num_queries):
+def test_query_counts_do_not_grow(
+    count, campaign, body_a, reviewer_a, city_user, client_for, django_assert_num_queries
+):
     make_named(count, campaign, body_a, reviewer_a, city_user)
     client = client_for(city_user)
     client.get(NAMING)  # the session and the user, once
