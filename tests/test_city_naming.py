@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -434,3 +435,30 @@ def test_reviewer_sees_earlier_naming(client_for, reviewer_a, applicant, unit, c
 def test_named_posts_order(campaign, body_a, reviewer_a, city_user):
     certificates = make_named(2, campaign, body_a, reviewer_a, city_user)
     assert named_posts(campaign) == certificates
+
+
+# --- concurrency (PostgreSQL) --------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_namings_never_share_a_number(campaign, body_a, body_b, city_user):
+    from tests.test_review_concurrency import at_once
+
+    # Posts of two bodies: their 初审 body locks differ, so only the campaign's lock orders them.
+    posts = [
+        ApplicationFactory(campaign=campaign, unit=UnitFactory(parent=body), status=Status.PASSED, number=f"N-{i}")
+        for i, body in enumerate([body_a, body_b, body_a, body_b])
+    ]
+    publish(posts)
+    with time_machine.travel(IN_NAMING, tick=True):
+        outcomes = at_once(
+            *[lambda post=post: naming_decide(user=city_user, application=post, name=True) for post in posts]
+        )
+    assert outcomes == ["ok"] * 4
+    assert sorted(Certificate.objects.values_list("number", flat=True)) == [
+        "2021-001",
+        "2021-002",
+        "2021-003",
+        "2021-004",
+    ]
