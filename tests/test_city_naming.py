@@ -252,7 +252,7 @@ def test_naming_page_lists_post_with_publicity_and_objection(client_for, city_us
     assert response.status_code == 200
     assert [row.pk for row in response.context["rows"]] == [passed.pk]
     text = response.content.decode()
-    assert "至2021年8月10日" in text
+    assert "已期满（至2021年8月10日）" in text
     assert "1条待处理" in text
 
 

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 
 from applications.access import applications_visible_to
 from applications.workflow import StaleDecision, TransitionNotAllowed
@@ -62,6 +63,7 @@ def _naming_response(
         {
             "campaign": campaign,
             "closes_at": stage_closes_at(campaign, Stage.NAMING, None),
+            "today": timezone.localdate(),
             "rows": rows,
             "named": named,
             "not_named": list(not_named_posts(campaign)),
