@@ -38,6 +38,7 @@ from review import phrases
 from review.city import phrases as city_phrases
 from review.city.charts import bodies_chart, funnel_chart
 from review.city.dashboard import PHASES, city_dashboard
+from review.city.naming import earlier_naming_notices
 from review.forms import BulkRecommendForm, DecisionForm, FileForm, RankForm, ReopenForm
 from review.models import Review, SummaryReport
 from review.selectors import (
@@ -296,6 +297,7 @@ def _detail_response(request, application, form: DecisionForm | None = None, sta
             "current_decision": _current_decision(application),
             "decision_error": error,
             "read_only": not reviewer,
+            "earlier_namings": earlier_naming_notices(application),
         },
         status=status,
     )
