@@ -191,6 +191,10 @@ def test_name_issues_certificate_and_tells_unit(published, city_user, applicant,
     message = Message.objects.filter(application=published, kind=MessageKind.NAMED).get()
     assert "2021-001" in message.body
     assert "https://gangwei.example/verify/2021-001/" in message.body
+    # The unit's timeline names the certificate too.
+    assert list(published.events.filter(action="name").values_list("note", flat=True)) == [
+        "证书编号：2021-001（查验：https://gangwei.example/verify/2021-001/）"
+    ]
 
 
 @pytest.mark.parametrize("persona", ["reviewer_a", "applicant"])

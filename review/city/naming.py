@@ -120,6 +120,10 @@ def naming_decide(*, user: User, application: Application, name: bool, reason: s
         decided = transition(application=application, action=action, actor=user, note=reason, guard=guard)
         if name:
             certificate = _issue_certificate(decided)
+            # The unit's timeline says which certificate (the applications app knows no review).
+            decided.events.filter(action=Action.NAME).update(
+                note=phrases.NAMED_EVENT_NOTE.format(number=certificate.number, url=verify_url(certificate.number))
+            )
             notify_unit(
                 decided,
                 MessageKind.NAMED,

@@ -73,7 +73,7 @@ NOTHING_NAMED = "本年度还没有命名的岗位。"
 NO_SUCH_PART = "没有这一部分的证书 PDF。"
 CERTIFICATE_NOT_FOUND = "未找到该证书编号。请核对证书上的编号（如 2021-001）；如有疑问，请联系柳州市妇女联合会宣发部。"
 EARLIER_NAMING = "该单位的“{post}”已于{year}年度被命名为柳州市巾帼文明岗（证书编号 {number}）。"
-
+NAMED_EVENT_NOTE = "证书编号：{number}（查验：{url}）"
 
 # --- dashboard (the city's home) ------------------------------------------------------------------
 
