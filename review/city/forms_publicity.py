@@ -68,9 +68,15 @@ class ResolveForm(SafeForm):
 
     outcome = forms.ChoiceField(
         label="处理结果",
-        choices=[(ObjectionOutcome.REJECTED.value, ObjectionOutcome.REJECTED.label), (ObjectionOutcome.UPHELD.value, ObjectionOutcome.UPHELD.label)],
+        choices=[
+            (ObjectionOutcome.REJECTED.value, ObjectionOutcome.REJECTED.label),
+            (ObjectionOutcome.UPHELD.value, ObjectionOutcome.UPHELD.label),
+        ],
         widget=forms.RadioSelect,
-        error_messages={"required": phrases.OBJECTION_OUTCOME_REQUIRED, "invalid_choice": phrases.OBJECTION_OUTCOME_REQUIRED},
+        error_messages={
+            "required": phrases.OBJECTION_OUTCOME_REQUIRED,
+            "invalid_choice": phrases.OBJECTION_OUTCOME_REQUIRED,
+        },
     )
     resolution = forms.CharField(
         label="处理情况",

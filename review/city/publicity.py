@@ -225,7 +225,9 @@ def objection_lodge(
         locked = Publicity.objects.get(pk=publicity.pk)
         if not is_open(locked):
             raise PublicityClosed(
-                phrases.OBJECTION_CLOSED.format(starts_on=format_date(locked.starts_on), ends_on=format_date(locked.ends_on))
+                phrases.OBJECTION_CLOSED.format(
+                    starts_on=format_date(locked.starts_on), ends_on=format_date(locked.ends_on)
+                )
             )
         if not locked.entries.filter(application_id=application.pk).exists():
             raise ValidationError({"application": phrases.OBJECTION_NOT_LISTED})

@@ -140,7 +140,9 @@ def manage(request: HttpRequest) -> HttpResponse:
 def resolve(request: HttpRequest, objection_id: int) -> HttpResponse:
     city_only(request)
     campaign = city_campaign()
-    objection = get_object_or_404(Objection.objects.select_related("application"), pk=objection_id, publicity__campaign=campaign)
+    objection = get_object_or_404(
+        Objection.objects.select_related("application"), pk=objection_id, publicity__campaign=campaign
+    )
     form = ResolveForm(request.POST, prefix=f"o{objection.pk}")
     status = 200
     if form.is_valid():
@@ -197,12 +199,7 @@ def public(request: HttpRequest, year: int) -> HttpResponse:
     if request.method != "POST":
         return _public_response(request, year)
     campaign = campaign_of_year(year)
-    entries = {
-        entry.pk: entry
-        for p in publicities_of(campaign)
-        if is_open(p)
-        for entry in p.entries.all()
-    }
+    entries = {entry.pk: entry for p in publicities_of(campaign) if is_open(p) for entry in p.entries.all()}
     form = ObjectionForm(request.POST, entries=entries.values())
     if not entries:
         # The period ended while the form was open: the typed text is kept, with the reason.
