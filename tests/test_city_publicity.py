@@ -35,6 +35,7 @@ D = dt.date
 IN_NAMING = shanghai(2021, 7, 1, 10, 0, 0)  # Thursday; a 5-day 公示 from today ends Wed 2021-07-07
 PUBLIC = "/publicity/2021/"
 MANAGE = "/city/publicity/"
+QUERIES_MANAGE = 13
 
 
 def pass_posts(city_user, applications) -> list[Application]:
@@ -523,3 +524,23 @@ def test_publicity_public_query_count_constant(
         with django_assert_num_queries(3):
             response = client.get(PUBLIC)
     assert len(visible_names(response.content.decode())) == n == publicity.entries.count()
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_publicity_manage_query_count_constant(
+    n, city_user, reviewer_a, body_a, campaign, client_for, django_assert_num_queries
+):
+    publicity = _publish_n(n, city_user, reviewer_a, body_a, campaign)
+    client = client_for(city_user)
+    with time_machine.travel(IN_NAMING, tick=False):
+        for entry in publicity.entries.all():
+            lodge(publicity, entry.application, address=f"192.0.2.{entry.pk}")
+        client.get(MANAGE)  # the session and the user are loaded once before counting
+        # 1 session, 2 user, 3 its organisation (the role), 4 the current campaign, 5 the posts still
+        # to publish, 6-7 the calendar's years and days (the preview of today's end date), 8 the
+        # objections with post and resolver, 9 the publicities, 10 their entries, 11-13 the session
+        # saved (savepoint, update, release).
+        with django_assert_num_queries(QUERIES_MANAGE):
+            response = client.get(MANAGE)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card mb-3 objection"') == n
