@@ -281,6 +281,18 @@ def test_publicity_public_after_period_no_form(published, client):
     assert "objection-form" not in html
 
 
+def test_publicity_public_list_hidden_before_its_start(passed, city_user, campaign, client, naming_day):
+    publicity_publish(user=city_user, campaign=campaign, starts_on=D(2021, 7, 5))
+    html = client.get(PUBLIC).content.decode()
+    assert visible_names(html) == []
+    assert "拟命名名单将于2021年7月5日起公示，至2021年7月9日止（5个工作日）。" in html
+    assert "objection-form" not in html
+    with time_machine.travel(shanghai(2021, 7, 5, 0, 0, 0), tick=False):
+        html = client.get(PUBLIC).content.decode()
+    assert visible_names(html) == [passed[0].applicant_name, passed[1].applicant_name]
+    assert "objection-form" in html
+
+
 def test_publicity_public_objection_thanks_without_echo(published, passed, client):
     entry = published.entries.get(application=passed[1])
     response = client.post(
