@@ -556,3 +556,13 @@ def test_publicity_manage_query_count_constant(
             response = client.get(MANAGE)
     assert response.status_code == 200
     assert response.content.decode().count('class="card mb-3 objection"') == n
+
+
+def test_publicity_manage_after_naming_closed_no_publish_form(passed, city_user, client_for):
+    with time_machine.travel(shanghai(2021, 9, 1, 0, 0, 0), tick=False):
+        response = client_for(city_user).get(MANAGE)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "现在不在命名期内：不能发布公示，也不能处理异议" in html
+    assert "publish-form" not in html
+    assert "error-summary" not in html

@@ -77,12 +77,15 @@ def _manage_response(
     status: int = 200,
 ) -> HttpResponse:
     posts = list(publishable(campaign))
-    if publish_form is None:
-        # The start date offered at first is today's, with its end date already worked out.
-        publish_form = PublishForm({"starts_on": timezone.localdate().isoformat()})
-    # No end date is worked out over a refusal: the page shows why it was refused.
-    preview = _preview(campaign, publish_form, len(posts)) if preview else ""
     window_open = stage_is_open(campaign, Stage.NAMING, None)
+    if publish_form is None:
+        if window_open:
+            # The start date offered at first is today's, with its end date already worked out.
+            publish_form = PublishForm({"starts_on": timezone.localdate().isoformat()})
+        else:
+            publish_form, preview = PublishForm(), False
+    # No end date is worked out over a refusal: the page shows why it was refused.
+    preview_text = _preview(campaign, publish_form, len(posts)) if preview else ""
     objections = objections_of(campaign)
     resolve_forms = resolve_forms or {}
     rows = [
@@ -96,7 +99,7 @@ def _manage_response(
             "campaign": campaign,
             "posts": posts,
             "publish_form": publish_form,
-            "preview": preview,
+            "preview": preview_text,
             "window_open": window_open,
             "naming_closes_at": campaign.naming_closes_at,
             "publicities": [(p, is_open(p)) for p in publicities_of(campaign)],
