@@ -61,7 +61,7 @@ def test_objection_form_fuzz(published):
                 "content": text_values(limit("content")),
             },
             check_accepted=_stored_as_posted,
-            examples=120,
+            examples=80,
         )
     )
 
@@ -87,7 +87,7 @@ def test_publish_form_fuzz(passed, city_user, naming_day):
                 "preview": st.sampled_from(["1", MISSING]),
             },
             check_accepted=check,
-            examples=60,
+            examples=40,
         )
     )
 
@@ -120,7 +120,7 @@ def test_resolve_form_fuzz(published, passed, city_user):
                 f"{prefix}-resolution": text_values(limit("resolution")),
             },
             check_accepted=check,
-            examples=60,
+            examples=40,
         )
     )
 
