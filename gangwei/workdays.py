@@ -74,8 +74,11 @@ def working_days_end(start: dt.date, days: int) -> dt.date:
     when it is a working day. Raises CalendarUnknown when the period reaches an unknown year."""
     if not 1 <= days <= 30:
         raise ValueError("days must be between 1 and 30")
+    # Near the end of the calendar (a date typed as 9999-12-31) the span stops at the last date
+    # there is; no such year is in the table, so the walk refuses it before going further.
+    last = start + dt.timedelta(days=MAX_SPAN_DAYS) if start <= dt.date.max - dt.timedelta(days=MAX_SPAN_DAYS) else dt.date.max
     counted = 0
-    for day, working in _days(start, start + dt.timedelta(days=MAX_SPAN_DAYS)):
+    for day, working in _days(start, last):
         counted += working
         if counted == days:
             return day

@@ -1,6 +1,7 @@
 """初审 in the admin: the quotas are set here (with their history); the filings and the reviews are
 only read here — they change through the review pages and services, never by hand."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
 
@@ -128,6 +129,16 @@ class AssessmentAdmin(ReadOnlyAdmin):
     readonly_fields = fields
 
 
+class PublicityAdminForm(forms.ModelForm):
+    # starts_on is read-only here, so the model's check (end not before start) would not run on the
+    # form and the database would refuse the row with a 500: the form checks it itself.
+    def clean_ends_on(self):
+        ends_on = self.cleaned_data["ends_on"]
+        if ends_on is not None and self.instance.starts_on and ends_on < self.instance.starts_on:
+            raise forms.ValidationError("公示截止日期不能早于开始日期。")
+        return ends_on
+
+
 @admin.register(Publicity)
 class PublicityAdmin(NoDeleteMixin, ChineseAdminMixin, LocalTimeHistoryAdmin):
     """A 公示's end date is computed from the official calendar when it is published; an admin may
@@ -137,6 +148,7 @@ class PublicityAdmin(NoDeleteMixin, ChineseAdminMixin, LocalTimeHistoryAdmin):
     list_filter = ["campaign"]
     fields = ["campaign", "starts_on", "days", "ends_on", "published_by", "published_at"]
     readonly_fields = ["campaign", "starts_on", "days", "published_by", "published_at"]
+    form = PublicityAdminForm
 
     def has_add_permission(self, request):
         return False
