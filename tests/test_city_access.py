@@ -9,7 +9,7 @@ import pytest
 from review.city.training import training_session_create
 from review.city.urls import urlpatterns
 
-POST_ONLY = ("/attendance/", "/conclude/")
+POST_ONLY = ("/attendance/", "/conclude/", "/resolve/")
 CITY_PATTERNS = [str(p.pattern) for p in urlpatterns if str(p.pattern).startswith("city/")]
 
 

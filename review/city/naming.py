@@ -31,9 +31,9 @@ from gangwei.dates import format_date
 from gangwei.models import Campaign, User
 from review.city import phrases
 from review.city.common import require_city
-from review.models import Certificate, Objection, ObjectionOutcome, PublicityEntry
+from review.city.publicity import blocking_objections, publicity_ended, publicity_of
+from review.models import Certificate, ObjectionOutcome, PublicityEntry
 
-BLOCKING_OUTCOMES = (ObjectionOutcome.PENDING, ObjectionOutcome.UPHELD)
 NUMBER_PATTERN = re.compile(r"\d{4}-\d{3,6}")
 # The order of every list of named posts: by 初审 body as the notice lists them, then by number.
 NAMED_ORDER = (
@@ -47,37 +47,24 @@ class NamingRefused(TransitionNotAllowed):
     """The post may not be named yet: its 公示 has not ended, or an objection blocks it."""
 
 
-# --- the 公示 reads (review.city.publicity has the same; the merge switches to those) -------------
-
-
-def _publicity_ended(application: Application, today: dt.date | None = None) -> bool:
-    """The post is in a 公示 whose period has ended (today, Asia/Shanghai, is after `ends_on`)."""
-    today = today or timezone.localdate()
-    ends_on = (
-        PublicityEntry.objects.filter(application=application).values_list("publicity__ends_on", flat=True).first()
-    )
-    return ends_on is not None and today > ends_on
-
-
-def _blocking_objections(application: Application) -> list[Objection]:
-    """The objections to the post that stop its naming: pending or upheld."""
-    return list(Objection.objects.filter(application=application, outcome__in=BLOCKING_OUTCOMES).order_by("pk"))
+# --- the 公示 reads --------------------------------------------------------------------------------
 
 
 def _publicity_ends_on(application: Application) -> dt.date | None:
-    return PublicityEntry.objects.filter(application=application).values_list("publicity__ends_on", flat=True).first()
+    publicity = publicity_of(application)
+    return publicity.ends_on if publicity else None
 
 
 # --- writes --------------------------------------------------------------------------------------
 
 
 def _require_nameable(application: Application) -> None:
-    if not _publicity_ended(application):
+    if not publicity_ended(application):
         ends_on = _publicity_ends_on(application)
         if ends_on is None:
             raise NamingRefused(phrases.NAMING_NOT_PUBLISHED)
         raise NamingRefused(phrases.NAMING_PUBLICITY_RUNNING.format(ends_on=format_date(ends_on)))
-    blocking = _blocking_objections(application)
+    blocking = blocking_objections(application)
     if blocking:
         pending = sum(1 for objection in blocking if objection.outcome == ObjectionOutcome.PENDING)
         if pending:
