@@ -182,8 +182,71 @@ def test_decisions_queue_messages_and_deliver_none():
 
 def test_the_report_prints_the_reviewers_and_the_filing():
     out = seed("--stage", "review")
-    assert "  初审单位                liubei      柳州市柳北区妇女联合会" in out.splitlines()
-    assert "  申报单位                unit4       柳州市柳北区政务服务中心" in out.splitlines()
+    assert "  初审单位                  liubei      柳州市柳北区妇女联合会" in out.splitlines()
+    assert "  申报单位                  unit4       柳州市柳北区政务服务中心" in out.splitlines()
+    assert "  市妇联宣发部（考核人员）  assessor1   柳州市妇女联合会" in out.splitlines()
     assert [line.split()[:2] for line in out.splitlines() if "已报送（" in line] == [
         ["柳北区妇联", "已推荐2份（本年度未设推荐名额上限）"]
     ]
+
+
+# --- the city's stages -----------------------------------------------------------------------------
+
+
+def city_state() -> dict:
+    from review.models import Assessment, Attendance, Certificate, Objection, Publicity, TrainingSession
+
+    return {
+        "sessions": TrainingSession.objects.count(),
+        "attended": Attendance.objects.values("application").distinct().count(),
+        "assessments": Counter(Assessment.objects.values_list("assessor__username", flat=True)),
+        "publicities": Publicity.objects.count(),
+        "objections": list(Objection.objects.values_list("application__applicant_name", "outcome")),
+        "certificates": list(Certificate.objects.order_by("sequence").values_list("number", flat=True)),
+    }
+
+
+def test_the_training_stage_records_sessions_and_attendance():
+    seed("--stage", "training")
+    assert city_state() == {
+        "sessions": 2,
+        "attended": 7,
+        "assessments": Counter(),
+        "publicities": 0,
+        "objections": [],
+        "certificates": [],
+    }
+
+
+def test_the_assessment_stage_has_three_assessors_scores_through_the_services():
+    from review.city.assessment import assessment_result
+
+    seed("--stage", "assessment")
+    state = city_state()
+    assert state["assessments"] == Counter({"city": 6, "assessor1": 6, "assessor2": 6})
+    # Each recorded result is what the scores say (the transition went through assessment_conclude).
+    decided = Application.objects.filter(status__in=[Status.PASSED, Status.FAILED])
+    assert {a.status: assessment_result(a).passes for a in decided} == {Status.PASSED: True, Status.FAILED: False}
+    assert statuses()["柳州市工人医院产科病区"] == Status.REPORTED
+
+
+def test_the_naming_stage_has_an_ended_publicity_one_objection_and_certificates():
+    from django.utils import timezone
+
+    from review.models import Publicity
+
+    seed("--stage", "naming")
+    state = city_state()
+    assert state["publicities"] == 1
+    assert state["objections"] == [("柳北区政务服务中心企业开办专区", "upheld")]
+    assert state["certificates"] == ["2027-001", "2027-002", "2027-003", "2027-004"]
+    publicity = Publicity.objects.get()
+    assert publicity.ends_on < timezone.localdate()
+    assert statuses()["柳州市工人医院产科病区"] == Status.PASSED  # passed, published, ready to name
+
+
+def test_the_naming_stage_twice_changes_nothing():
+    seed("--stage", "naming")
+    first = (counts(), statuses(), city_state())
+    seed("--stage", "naming")
+    assert (counts(), statuses(), city_state()) == first

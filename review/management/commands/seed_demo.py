@@ -32,11 +32,11 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.test.utils import override_settings
 
-from applications.models import Application
+from applications.models import Application, Status
 from applications.workflow import Action
 from gangwei.dates import format_datetime
 from gangwei.validators import DEMO_PASSWORD
-from review.management.demo import ACTORS, accounts, apply
+from review.management.demo import ACTORS, accounts, apply, city
 from review.management.demo import review as first_review
 from review.management.demo.campaign import STAGE_OPEN, STAGES, all_open, demo_campaign, set_dates
 from review.management.demo.context import Demo
@@ -147,9 +147,37 @@ class Command(BaseCommand):
                 reporting[application.unit.parent_id] = application.unit.parent
         for body in sorted(reporting.values(), key=lambda body: body.display_order):
             first_review.file_summary(demo, body)
-        for spec, application, steps in after_filing:
-            self._run(demo, spec, application, steps)
+        self._city(demo, stage, after_filing)
         set_dates(demo.campaign, final_dates, admin, f"seed_demo：{stage} 阶段开放")
+
+    def _city(self, demo: Demo, stage: str, after_filing: list) -> None:
+        """The city's stages in the order the city works: the training of every reported post, the
+        考核 of each, one 公示 of the passed posts (with the demo's objection), then the naming."""
+        if stage not in ("training", "assessment", "naming"):
+            return
+        reported = Application.objects.filter(
+            campaign=demo.campaign,
+            unit__in=[demo.users[spec.username].organisation for spec in accounts.UNITS],
+            status__in=[Status.REPORTED, Status.PASSED, Status.FAILED, Status.NAMED, Status.NOT_NAMED],
+        ).order_by("unit__parent__display_order", "pk")
+        city.prepare(demo, list(reported))
+        assessing, naming = (Action.PASS, Action.FAIL), (Action.NAME, Action.NOT_NAME)
+        for spec, application, steps in after_filing:
+            self._run(demo, spec, application, [step for step in steps if step in assessing])
+        if stage != "naming":
+            return
+        calendar_note = city.ensure_calendar()
+        if calendar_note:
+            self.stdout.write(calendar_note)
+        publicity = city.publish(demo)
+        if publicity is None:
+            return
+        for _spec, application, steps in after_filing:
+            if Action.NOT_NAME in steps:
+                city.object_to(demo, publicity, Application.objects.get(pk=application.pk))
+        city.end_period(publicity)
+        for spec, application, steps in after_filing:
+            self._run(demo, spec, application, [step for step in steps if step in naming])
 
     @staticmethod
     def _run(demo: Demo, spec: ApplicationSpec, application: Application, steps: list[str]) -> Application:

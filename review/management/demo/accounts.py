@@ -71,6 +71,10 @@ REVIEWERS = [
 ]
 
 
+# The city's other demo staff who score posts in the 考核 (besides `city`).
+ASSESSORS = [("assessor1", "考核组成员（何勤）"), ("assessor2", "考核组成员（许柯）")]
+
+
 def ensure_fixtures(out: Callable[[str], None]) -> None:
     """Load the city and the 14 初审 bodies, and the 2021 campaign, unless they are there."""
     organisations = json.loads((FIXTURES / "organisations.json").read_text(encoding="utf-8"))
@@ -110,6 +114,9 @@ def users() -> dict[str, User]:
     }
     city = Organisation.objects.filter(kind=OrgKind.CITY).order_by("pk").first()
     found["city"] = _user("city", city, "宣发部工作人员", email="city@example.org")
+    # Two more of the city's staff: with `city`, the three assessors of the demo's 考核.
+    for username, display in ASSESSORS:
+        found[username] = _user(username, city, display, email=f"{username}@example.org")
     for username, code, display in REVIEWERS:
         body = Organisation.objects.get(code=code)
         found[username] = _user(username, body, display, email=f"{username}@example.org")
@@ -133,6 +140,7 @@ def reviewer_of(users: dict[str, User], body: Organisation) -> User:
 ROLE_LABELS = {
     "admin": "管理员（Django admin）",
     "city": "市妇联宣发部",
+    **{name: "市妇联宣发部（考核人员）" for name, _ in ASSESSORS},
     **{name: "初审单位" for name, _, _ in REVIEWERS},
     **{spec.username: "申报单位" for spec in UNITS},
 }
