@@ -69,9 +69,7 @@ def test_two_publishes_list_the_posts_once(passed_posts, city_user, colleague, c
     outcomes = at_once(publish(city_user), publish(colleague))
     assert sorted(outcomes, key=lambda o: o != "ok") == ["ok", ("ValidationError", phrases.PUBLICITY_NOTHING)]
     assert Publicity.objects.count() == 1
-    assert sorted(PublicityEntry.objects.values_list("application_id", flat=True)) == sorted(
-        p.pk for p in passed_posts
-    )
+    assert sorted(PublicityEntry.objects.values_list("application_id", flat=True)) == sorted(p.pk for p in passed_posts)
     assert Message.objects.filter(application__in=passed_posts).count() == 2
 
 

@@ -97,8 +97,10 @@ def test_hostile_repeated_keys_and_missing_fields(trained_session, reported, rep
     before = database_state()
     posts = [
         ("/city/training/", "title=a&title=b&held_on=2021-03-01&held_on=0000-00-00&place=x&place="),
-        (f"/city/training/{trained_session.pk}/attendance/", f"keys={reported.key}&keys={reported.key}"
-         f"&attendee_{reported.key}=%00&attendee_{reported.key}=ok"),
+        (
+            f"/city/training/{trained_session.pk}/attendance/",
+            f"keys={reported.key}&keys={reported.key}&attendee_{reported.key}=%00&attendee_{reported.key}=ok",
+        ),
         (f"/city/assessment/{reported.key}/", "method=visit&method=talk&assessed_on=2021-02-30&version=-1"),
         (f"/city/assessment/{reported.key}/conclude/", "seen=1&seen=2"),
         ("/city/publicity/", "publish=1&starts_on=9999-12-31&starts_on=2021-07-01"),
