@@ -280,3 +280,31 @@ def test_public_objection_hostile_entry_ids(naming_posts, campaign):
                 examples=40,
             )
         )
+
+
+# --- defects found ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("held_on", "stored"),
+    [
+        ("9999-12-31", False),
+        ("0001-01-01", False),
+        ("2020-07-31", False),
+        ("2021-07-01", False),
+        ("2020-08-01", True),
+        ("2021-06-30", True),
+    ],
+)
+def test_training_date_outside_the_campaign_refused_next_to_the_field(
+    assessment_window, campaign, city_user, client_for, held_on, stored
+):
+    client = client_for(city_user)
+    response = client.post("/city/training/", {"title": "创建培训", "held_on": held_on, "place": "市妇联"})
+    assert TrainingSession.objects.filter(held_on=held_on).exists() is stored
+    if not stored:
+        assert response.status_code == 200
+        assert response.context["session_form"].errors == {
+            "held_on": ["培训日期应在本年度创建活动期间（2020-08-01至2021-06-30）。"]
+        }
+        assert response.context["session_form"]["title"].value() == "创建培训"
