@@ -308,3 +308,24 @@ def test_training_date_outside_the_campaign_refused_next_to_the_field(
             "held_on": ["培训日期应在本年度创建活动期间（2020-08-01至2021-06-30）。"]
         }
         assert response.context["session_form"]["title"].value() == "创建培训"
+
+
+def test_public_objection_hostile_forwarded_header(naming_posts, campaign, settings):
+    """Behind one trusted proxy: a junk X-Forwarded-For (NUL, huge, lone surrogate bytes) is an address
+    like any other — hashed, never a 500 (NUL: 400) — and the sixth objection from it in an hour is refused."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    with time_machine.travel(IN_ASSESSMENT_WINDOW.replace(month=8, day=6), tick=False):
+        entry = Objection.objects.get().publicity.entries.first()
+        data = {"entry": str(entry.pk), "name": "张三", "phone": "0772-1234567", "email": "", "content": "请核实。"}
+        client = Client(raise_request_exception=False)
+        for junk in ["\x00", "x" * 100_000, "\udcff\udcfe", ",,,", " "]:
+            header = junk.encode("utf-8", "surrogateescape").decode("latin-1")
+            statuses = [
+                client.post(f"/publicity/{campaign.year}/", data, HTTP_X_FORWARDED_FOR=header).status_code
+                for _ in range(6)
+            ]
+            # NUL anywhere in a request is refused before any view (gangwei's request hygiene).
+            expected = [400] * 6 if "\x00" in junk else [302] * 5 + [429]
+            assert statuses == expected, junk[:5]
+            assert Objection.objects.count() == 1 + expected.count(302)
+            Objection.objects.exclude(pk=Objection.objects.order_by("pk").first().pk).delete()
