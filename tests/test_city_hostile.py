@@ -329,3 +329,15 @@ def test_public_objection_hostile_forwarded_header(naming_posts, campaign, setti
             assert statuses == expected, junk[:5]
             assert Objection.objects.count() == 1 + expected.count(302)
             Objection.objects.exclude(pk=Objection.objects.order_by("pk").first().pk).delete()
+
+
+def test_certificate_part_hostile_numbers_404(naming_posts, city_user, client_for):
+    from review.city.naming import naming_decide
+
+    naming_decide(user=city_user, application=naming_posts[0], name=True)
+    client = client_for(city_user)
+    before = database_state()
+    for part in [*HUGE, "2", "NaN", "inf", "１", "1.0", " 1", "1" * 6]:
+        response = client.get("/city/naming/certificates.pdf", {"part": part})
+        assert response.status_code == 404, part
+    assert database_state() == before
