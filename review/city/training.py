@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from applications.access import VISIBLE_TO_CITY
 from applications.models import Application
-from gangwei.deadlines import require_stage_open
+from gangwei.deadlines import require_stage_open, stage_closes_at
 from gangwei.formbase import CONTROL_CHARACTERS
 from gangwei.models import Campaign, Stage, User
 from review.city import phrases
@@ -75,6 +75,14 @@ def training_session_create(
     place = _clean_text(place, "place", PLACE_MAX, phrases.TRAINING_PLACE_REQUIRED)
     if not isinstance(held_on, dt.date):
         raise ValidationError({"held_on": phrases.TRAINING_DATE_REQUIRED})
+    # A session of this campaign: from the day it opens to the last day of training (0001-01-01 or
+    # 9999-12-31 would count a post as trained all the same).
+    first = timezone.localtime(campaign.opens_at).date()
+    last = timezone.localtime(stage_closes_at(campaign, Stage.TRAINING, None)).date()
+    if not first <= held_on <= last:
+        raise ValidationError(
+            {"held_on": phrases.TRAINING_DATE_OUT_OF_RANGE.format(first=first.isoformat(), last=last.isoformat())}
+        )
     require_stage_open(campaign, Stage.TRAINING, None)
     return TrainingSession.objects.create(campaign=campaign, title=title, held_on=held_on, place=place, created_by=user)
 
