@@ -234,7 +234,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
         {
             "campaign": campaign,
             "assessors": assessors,
-            "rows": [(row, row.totals_for(assessors)) for row in rows],
+            "rows": [(row, list(zip(assessors, row.totals_for(assessors), strict=True))) for row in rows],
             "pass_line": plain_points(campaign.pass_line),
         },
     )

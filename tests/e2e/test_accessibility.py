@@ -5,8 +5,10 @@ Every violation found (of any impact) is written to E2E_SHOTS_DIR/axe-<size>.jso
 the test fails on the serious and critical ones and prints each with its nodes.
 """
 
+import datetime as dt
 import json
 import re
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -20,7 +22,10 @@ from applications.models import Attachment, Status
 from applications.services import application_submit
 from applications.workflow import Action, transition
 from gangwei.models import Organisation, OrgKind, User
-from review.models import SummaryReport
+from review.city.assessment import assessment_conclude, assessment_record, criteria_of
+from review.city.naming import naming_decide
+from review.city.training import attendance_record, training_session_create
+from review.models import Certificate, Method, Objection, Publicity, PublicityEntry, SummaryReport
 from tests.e2e.conftest import (
     AXE_BLOCKING,
     DESKTOP,
@@ -82,10 +87,18 @@ def people(open_campaign, body, unit_user):
     transition(application=recommended, action=Action.RECOMMEND, actor=reviewer)
     # (another body's: this body's decision forms stay open for the check)
     report = SummaryReport.objects.create(
-        campaign=open_campaign, body=BodyFactory(name="柳州市鱼峰区妇女联合会", short_name="鱼峰区妇联", code="YF"), file=ContentFile(b"x", name="summary.xlsx"), sha256="0" * 64, size=1,
-        rows=1, filed_by=reviewer, filed_at=timezone.now(),
+        campaign=open_campaign,
+        body=BodyFactory(name="柳州市鱼峰区妇女联合会", short_name="鱼峰区妇联", code="YF"),
+        file=ContentFile(b"x", name="summary.xlsx"),
+        sha256="0" * 64,
+        size=1,
+        rows=1,
+        filed_by=reviewer,
+        filed_at=timezone.now(),
     )
+    city_stages = city_stage_data(open_campaign, unit, unit_user, reviewer, city, [reported])
     return {
+        **city_stages,
         "report": report,
         "applicant": unit_user,
         "reviewer": reviewer,
@@ -98,6 +111,66 @@ def people(open_campaign, body, unit_user):
         "returned": returned,
         "reported": reported,
         "campaign": open_campaign,
+    }
+
+
+def city_stage_data(campaign, unit, unit_user, reviewer, city, reported) -> dict:
+    """The city's stages, through their services where the real clock allows: a training session with
+    attendance, two posts assessed and passed, one of them in an ended 公示 and named (certificate), the
+    other in an open 公示 with a pending objection. (The 公示 rows are written directly: publishing
+    through the service needs the holiday table of the real year, and an ended period a past one.)"""
+    named_post = submitted(campaign, unit, unit_user, "柳州市第一测试医院儿科护理组")
+    named_post = transition(application=named_post, action=Action.RECOMMEND, actor=reviewer)
+    named_post = transition(application=named_post, action=Action.REPORT, actor=reviewer)
+    open_post = reported[0]
+    today = timezone.localdate()
+    session = training_session_create(
+        user=city,
+        campaign=campaign,
+        title=f"{campaign.year}年度巾帼文明岗创建培训（第一期）",
+        held_on=today,
+        place="柳州市妇联五楼会议室",
+    )
+    attendance_record(user=city, session=session, attendees={named_post.key: "覃秀兰", open_post.key: "韦春燕"})
+    points = {criterion.pk: criterion.max_points * Decimal("0.9") for criterion in criteria_of(campaign)}
+    for post in (named_post, open_post):
+        assessment_record(
+            user=city,
+            application=post,
+            method=Method.VISIT,
+            assessed_on=today,
+            comment="现场查看，服务规范。",
+            veto=False,
+            veto_reason="",
+            points=points,
+        )
+        assessment_conclude(user=city, application=post)
+    ended = Publicity.objects.create(
+        campaign=campaign,
+        starts_on=today - dt.timedelta(days=14),
+        days=5,
+        ends_on=today - dt.timedelta(days=7),
+        published_at=timezone.now() - dt.timedelta(days=14),
+    )
+    PublicityEntry.objects.create(publicity=ended, application=named_post, position=1)
+    named_post = naming_decide(user=city, application=named_post, name=True)
+    running = Publicity.objects.create(
+        campaign=campaign, starts_on=today, days=5, ends_on=today + dt.timedelta(days=7), published_at=timezone.now()
+    )
+    PublicityEntry.objects.create(publicity=running, application=open_post, position=1)
+    Objection.objects.create(
+        publicity=running,
+        application=open_post,
+        name="李女士",
+        phone="13800000000",
+        content="该岗位挂牌材料与实际不符。",
+        source="0" * 64,
+        submitted_at=timezone.now(),
+    )
+    return {
+        "session": session,
+        "named_post": named_post,
+        "certificate": Certificate.objects.get(application=named_post),
     }
 
 
@@ -116,6 +189,11 @@ def pages_by_role(p) -> dict[str, list[tuple[str, str]]]:
             ("password-reset-complete", "/accounts/reset/done/"),
             ("404", "/no-such-page/"),
             ("admin-login", "/admin/login/"),
+            # the city's stages, public side
+            ("publicity-public", f"/publicity/{p['campaign'].year}/"),
+            ("named-public", f"/named/{p['campaign'].year}/"),
+            ("verify", f"/verify/{p['certificate'].number}/"),
+            ("verify-missing", "/verify/2000-999/"),
         ],
         "applicant": [
             ("home-applicant", "/"),
@@ -132,6 +210,8 @@ def pages_by_role(p) -> dict[str, list[tuple[str, str]]]:
             ("password-change", "/accounts/password_change/"),
             ("password-change-done", "/accounts/password_change/done/"),
             ("403-applicant", "/review/"),
+            ("detail-named", f"/apply/{p['named_post'].key}/"),
+            ("403-applicant-city", "/city/assessment/"),
         ],
         "reviewer": [
             ("home-reviewer", "/"),
@@ -146,6 +226,8 @@ def pages_by_role(p) -> dict[str, list[tuple[str, str]]]:
             ("review-page-returned", f"/review/{returned.key}/"),
             ("review-rank", "/review/rank/"),
             ("review-summary", "/review/summary/"),
+            ("review-page-named", f"/review/{p['named_post'].key}/"),
+            ("403-reviewer-city", "/city/naming/"),
         ],
         "city": [
             ("home-city", "/"),
@@ -154,6 +236,15 @@ def pages_by_role(p) -> dict[str, list[tuple[str, str]]]:
             # 初审 (ui helper)
             ("city-review-page", f"/review/{reported.key}/"),
             ("city-reopen", f"/city/summary/{p['report'].pk}/reopen/"),
+            # the city's stages
+            ("city-training", "/city/training/"),
+            ("city-attendance", f"/city/training/?session={p['session'].pk}"),
+            ("city-assessment", "/city/assessment/"),
+            ("city-assess-open", f"/city/assessment/{reported.key}/"),
+            ("city-assess-named", f"/city/assessment/{p['named_post'].key}/"),
+            ("city-ranking", "/city/assessment/ranking/"),
+            ("city-publicity", "/city/publicity/"),
+            ("city-naming", "/city/naming/"),
         ],
         "admin": [
             ("admin-index", "/admin/"),
@@ -176,6 +267,7 @@ def test_every_page_has_no_serious_accessibility_violation(browser, live_server,
         # Our own pages on a phone; Django's admin is held to axe's rules only.
         tiny[name] = small_targets(page) if size.startswith("phone") and not name.startswith("admin") else []
         screenshot(page, f"axe-{size}-{name}")
+
     for role, pages in pages_by_role(people).items():
         context = new_context(browser, live_server, **VIEWPORTS[size])
         try:
@@ -248,7 +340,9 @@ def test_refused_form_goes_to_first_error_and_summary_links_go_to_fields(
         page.locator('button[name="submit"]').click()
         page.wait_for_load_state("networkidle")
         summary = page.locator("[data-error-summary]")
-        expect(summary.locator("li")).to_have_text(["申报单位：请填写申报单位（单位全称及科室/班组）。", "第1位负责人未填写：职务。"])
+        expect(summary.locator("li")).to_have_text(
+            ["申报单位：请填写申报单位（单位全称及科室/班组）。", "第1位负责人未填写：职务。"]
+        )
         assert focused(page) == "id_applicant_name"
         expect(page.locator("#id_applicant_name")).to_be_in_viewport()
 

@@ -25,8 +25,8 @@ from review.management.demo.specs import NOTES, ApplicationSpec
 from review.models import Method, Objection, Publicity, TrainingSession
 
 SESSIONS = [
-    ("2021年度巾帼文明岗创建培训（第一期）", "柳州市妇女儿童活动中心三楼报告厅", -75),
-    ("2021年度巾帼文明岗创建培训（第二期）", "柳州市妇联五楼会议室", -45),
+    ("{year}年度巾帼文明岗创建培训（第一期）", "柳州市妇女儿童活动中心三楼报告厅", -75),
+    ("{year}年度巾帼文明岗创建培训（第二期）", "柳州市妇联五楼会议室", -45),
 ]
 # Each assessor's share of every criterion's maximum, for a post that passes and one that fails.
 PASS_SHARES = [Decimal("0.92"), Decimal("0.88"), Decimal("0.85")]
@@ -55,6 +55,7 @@ def prepare(demo: Demo, applications: list[Application]) -> None:
     city = demo.users["city"]
     sessions = []
     for title, place, days in SESSIONS:
+        title = title.format(year=demo.campaign.year)
         session = TrainingSession.objects.filter(campaign=demo.campaign, title=title).first()
         if session is None:
             session = training_session_create(
