@@ -22,7 +22,7 @@ from tests.factories import ApplicationFactory, UnitFactory, shanghai
 
 BEFORE_CLOSE = shanghai(2021, 6, 30, 23, 59, 58)
 AFTER_CLOSE = shanghai(2021, 7, 1, 0, 0, 0)
-HELD_ON = dt.date(2021, 3, 5)
+HELD_ON = dt.date(2021, 3, 1)  # the day of assessment_window: held that morning
 
 
 def make_reported(campaign, body, count: int) -> list[Application]:
@@ -78,6 +78,18 @@ def test_attendance_record_adds_changes_and_removes(session, reported, reported_
     assert list(Attendance.objects.values_list("attendee", flat=True)) == ["韦芳"]
     assert attendance_record(user=city_user, session=session, attendees={reported.key: ""}) == 1
     assert Attendance.objects.count() == 0
+
+
+def test_attendance_record_refuses_a_session_not_yet_held(assessment_window, campaign, reported, city_user):
+    later = training_session_create(
+        user=city_user, campaign=campaign, title="第二期培训", held_on=dt.date(2021, 3, 2), place="会议室"
+    )
+    with pytest.raises(ValidationError) as refused:
+        attendance_record(user=city_user, session=later, attendees={reported.key: "覃丽"})
+    assert refused.value.message_dict == {"__all__": [phrases.ATTENDANCE_NOT_HELD.format(held_on="2021年3月2日")]}
+    assert list(Attendance.objects.values_list("attendee", flat=True)) == []
+    assessment_window.move_to(shanghai(2021, 3, 2, 9, 0, 0))
+    assert attendance_record(user=city_user, session=later, attendees={reported.key: "覃丽"}) == 1
 
 
 def test_attendance_record_leaves_rows_it_was_not_given(session, reported, reported_other, city_user):
@@ -149,7 +161,7 @@ def test_page_refuses_reviewer_and_unit(session, reported, client_for, reviewer_
         client = client_for(user)
         assert client.get(reverse("review:training")).status_code == 403
         assert (
-            client.post(reverse("review:training"), {"title": "x", "held_on": "2021-03-05", "place": "y"}).status_code
+            client.post(reverse("review:training"), {"title": "x", "held_on": "2021-03-01", "place": "y"}).status_code
             == 403
         )
         url = reverse("review:attendance", args=[session.pk])
@@ -166,7 +178,7 @@ def test_page_anonymous_goes_to_login(client):
 
 def test_page_creates_a_session(assessment_window, campaign, client_for, city_user):
     response = client_for(city_user).post(
-        reverse("review:training"), {"title": "第一期创建培训", "held_on": "2021-03-05", "place": "市妇联"}
+        reverse("review:training"), {"title": "第一期创建培训", "held_on": "2021-03-01", "place": "市妇联"}
     )
     session = TrainingSession.objects.get()
     assert response.status_code == 302

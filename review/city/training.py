@@ -3,7 +3,8 @@
 Writes: `training_session_create`, `attendance_record` (many posts at once, from one table). Both
 need the city's role and the TRAINING window (it closes with 考核, Campaign.assessment_closes_at).
 Reads: `reported_posts` (the posts the city trains and assesses, in the 汇总表's order),
-`attended_ids`, `has_attended`. A post whose leader attended no session cannot be assessed
+`attended_ids`, `has_attended`. Attendance is recorded from a session's day on, never before it is
+held. A post whose leader attended no session cannot be assessed
 (review.city.assessment asks `has_attended`).
 """
 
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from applications.access import VISIBLE_TO_CITY
 from applications.models import Application
+from gangwei.dates import format_date
 from gangwei.deadlines import require_stage_open
 from gangwei.formbase import CONTROL_CHARACTERS
 from gangwei.models import Campaign, Stage, User
@@ -103,6 +105,9 @@ def attendance_record(*, user: User, session: TrainingSession, attendees: dict[s
         # (session, post) constraint is never raced into an IntegrityError.
         session = TrainingSession.objects.select_for_update().select_related("campaign").get(pk=session.pk)
         require_stage_open(session.campaign, Stage.TRAINING, None)
+        if session.held_on > timezone.localdate():
+            # Attendance makes a post assessable: a session still to come proves no one attended.
+            raise ValidationError({"__all__": phrases.ATTENDANCE_NOT_HELD.format(held_on=format_date(session.held_on))})
         posts = dict(
             Application.objects.filter(
                 campaign=session.campaign, status__in=REPORTED_STATUSES, key__in=list(cleaned)
