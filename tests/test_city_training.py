@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from applications.models import Application, Status
+from gangwei import phrases as input_phrases
 from gangwei.deadlines import StageClosed
 from review.city import phrases
 from review.city.training import (
@@ -111,7 +112,9 @@ def test_attendance_record_refuses_a_long_name_before_writing(session, reported,
         attendance_record(
             user=city_user, session=session, attendees={reported.key: "覃丽", reported_other.key: "名" * 41}
         )
-    assert list(caught.value.message_dict) == [f"attendee_{reported_other.key}"]
+    # The forms' words, from the one catalogue.
+    too_long = input_phrases.INPUT_TOO_LONG % {"limit_value": 40, "show_value": 41}
+    assert caught.value.message_dict == {f"attendee_{reported_other.key}": [too_long]}
     assert Attendance.objects.count() == 0
 
 

@@ -27,10 +27,9 @@ from applications.mail import notify_unit
 from applications.models import Application, MessageKind, Status
 from applications.workflow import Action, TransitionNotAllowed, transition
 from gangwei.deadlines import require_stage_open
-from gangwei.formbase import CONTROL_CHARACTERS
 from gangwei.models import Campaign, Organisation, Stage, User
 from review.city import phrases
-from review.city.common import require_city
+from review.city.common import require_city, text_error
 from review.city.training import has_attended
 from review.models import Assessment, AssessmentCriterion, Method, Score
 
@@ -226,10 +225,9 @@ def _lock_post(application: Application) -> Application:
 
 def _clean_text(value: str, name: str, limit: int) -> str:
     value = (value or "").strip()
-    if len(value) > limit:
-        raise ValidationError({name: f"最多{limit}字，当前为{len(value)}字，请删减后再保存。"})
-    if CONTROL_CHARACTERS.search(value):
-        raise ValidationError({name: "含有不允许的控制字符（如空字符），请删除后再保存。"})
+    error = text_error(value, limit)
+    if error:
+        raise ValidationError({name: error})
     return value
 
 

@@ -19,10 +19,9 @@ from applications.access import VISIBLE_TO_CITY
 from applications.models import Application
 from gangwei.dates import format_date
 from gangwei.deadlines import require_stage_open
-from gangwei.formbase import CONTROL_CHARACTERS
 from gangwei.models import Campaign, Stage, User
 from review.city import phrases
-from review.city.common import require_city
+from review.city.common import require_city, text_error
 from review.documents.summary import SUMMARY_ORDER
 from review.models import Attendance, TrainingSession
 
@@ -61,10 +60,9 @@ def _clean_text(value: str, field: str, limit: int, required_message: str) -> st
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: required_message})
-    if len(value) > limit:
-        raise ValidationError({field: f"最多{limit}字，当前为{len(value)}字，请删减后再保存。"})
-    if CONTROL_CHARACTERS.search(value):
-        raise ValidationError({field: "含有不允许的控制字符（如空字符），请删除后再保存。"})
+    error = text_error(value, limit)
+    if error:
+        raise ValidationError({field: error})
     return value
 
 
@@ -93,10 +91,9 @@ def attendance_record(*, user: User, session: TrainingSession, attendees: dict[s
     errors: dict[str, str] = {}
     for key, name in attendees.items():
         name = (name or "").strip()
-        if len(name) > ATTENDEE_MAX:
-            errors[f"attendee_{key}"] = f"最多{ATTENDEE_MAX}字，当前为{len(name)}字，请删减后再保存。"
-        elif CONTROL_CHARACTERS.search(name):
-            errors[f"attendee_{key}"] = "含有不允许的控制字符（如空字符），请删除后再保存。"
+        error = text_error(name, ATTENDEE_MAX)
+        if error:
+            errors[f"attendee_{key}"] = error
         cleaned[key] = name
     if errors:
         raise ValidationError(errors)
