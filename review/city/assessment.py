@@ -364,7 +364,7 @@ def assessment_record(
 def assessment_conclude(*, user: User, application: Application, seen: str | None = None) -> Application:
     """确认考核结果: record 考核合格 or 考核不合格 as the result says, through the transition service
     (role, 考核 window, status reported), and tell the unit in the same transaction. Refused when
-    the post has no score yet, or when the scores change between reading and recording — or since
+    the post has no score yet, or its leader's attendance is no longer recorded, or when the scores change between reading and recording — or since
     the page the city confirmed on (`seen`, the result's `seen` as that page showed it)."""
     require_city(user)
     result = assessment_result(application)
@@ -375,6 +375,9 @@ def assessment_conclude(*, user: User, application: Application, seen: str | Non
     action = Action.PASS if result.passes else Action.FAIL
 
     def guard(locked: Application) -> list[str]:
+        # The leader's attendance may have been removed since the scores were saved.
+        if not has_attended(locked):
+            raise AssessmentRefused(phrases.NOT_TRAINED)
         # Read again under the post's lock: an assessor who saved meanwhile may change the result.
         if assessment_result(locked) != result:
             raise AssessmentRefused(phrases.CONCLUDE_CHANGED)
