@@ -62,6 +62,17 @@ def test_training_session_create_refuses_a_blank_title(assessment_window, campai
     assert caught.value.message_dict == {"title": [phrases.TRAINING_TITLE_REQUIRED]}
 
 
+@pytest.mark.parametrize(
+    "held_on", [dt.date(1, 1, 1), dt.date(2020, 7, 31), dt.date(2021, 7, 1), dt.date(9999, 12, 31)]
+)
+def test_training_session_create_refuses_a_date_outside_the_campaign(assessment_window, campaign, city_user, held_on):
+    with pytest.raises(ValidationError) as refused:
+        training_session_create(user=city_user, campaign=campaign, title="培训", held_on=held_on, place="会议室")
+    message = phrases.TRAINING_DATE_RANGE.format(opens_on="2020年8月1日", closes_on="2021年6月30日")
+    assert refused.value.message_dict == {"held_on": [message]}
+    assert TrainingSession.objects.count() == 0
+
+
 def test_attendance_record_adds_changes_and_removes(session, reported, reported_other, city_user):
     assert (
         attendance_record(user=city_user, session=session, attendees={reported.key: "覃丽", reported_other.key: ""})

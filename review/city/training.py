@@ -18,7 +18,7 @@ from django.utils import timezone
 from applications.access import VISIBLE_TO_CITY
 from applications.models import Application
 from gangwei.dates import format_date
-from gangwei.deadlines import require_stage_open
+from gangwei.deadlines import require_stage_open, stage_closes_at
 from gangwei.models import Campaign, Stage, User
 from review.city import phrases
 from review.city.common import require_city, text_error
@@ -75,6 +75,16 @@ def training_session_create(
     place = _clean_text(place, "place", PLACE_MAX, phrases.TRAINING_PLACE_REQUIRED)
     if not isinstance(held_on, dt.date):
         raise ValidationError({"held_on": phrases.TRAINING_DATE_REQUIRED})
+    opens_on = timezone.localtime(campaign.opens_at).date()
+    closes_on = timezone.localtime(stage_closes_at(campaign, Stage.TRAINING, None)).date()
+    if not opens_on <= held_on <= closes_on:
+        raise ValidationError(
+            {
+                "held_on": phrases.TRAINING_DATE_RANGE.format(
+                    opens_on=format_date(opens_on), closes_on=format_date(closes_on)
+                )
+            }
+        )
     require_stage_open(campaign, Stage.TRAINING, None)
     return TrainingSession.objects.create(campaign=campaign, title=title, held_on=held_on, place=place, created_by=user)
 
