@@ -8,6 +8,7 @@ import pytest
 
 from review.city.training import training_session_create
 from review.city.urls import urlpatterns
+from tests.conftest import IN_ASSESSMENT_WINDOW
 
 POST_ONLY = ("/attendance/", "/conclude/", "/resolve/")
 CITY_PATTERNS = [str(p.pattern) for p in urlpatterns if str(p.pattern).startswith("city/")]
@@ -20,7 +21,7 @@ def fill(pattern: str, values: dict[str, str]) -> str:
 @pytest.fixture
 def paths(assessment_window, campaign, city_user, reported, reported_other) -> list[str]:
     session = training_session_create(
-        user=city_user, campaign=campaign, title="创建培训", held_on=reported.campaign.opens_at.date(), place="市妇联"
+        user=city_user, campaign=campaign, title="创建培训", held_on=IN_ASSESSMENT_WINDOW.date(), place="市妇联"
     )
     values = {"key": reported.key, "session_id": str(session.pk)}
     return [fill(pattern, values) for pattern in CITY_PATTERNS]

@@ -24,7 +24,7 @@ from review.city.assessment import (
     points_field,
 )
 from review.city.training import attendance_record, training_session_create
-from review.models import Assessment, AssessmentCriterion, Score
+from review.models import Assessment, AssessmentCriterion, Attendance, Score
 from tests.factories import UserFactory, shanghai
 from tests.test_city_training import make_reported
 
@@ -271,6 +271,16 @@ def test_conclude_without_score_is_refused(trained, city_user):
     assert caught.value.message == phrases.CONCLUDE_NO_SCORE
     assert Application.objects.get(pk=trained.pk).status == Status.REPORTED
     assert Message.objects.filter(application=trained, kind__in=[MessageKind.PASSED, MessageKind.FAILED]).count() == 0
+
+
+def test_conclude_refuses_a_post_whose_attendance_was_removed(trained, assessors, city_user):
+    score(assessors[0], trained, "90")
+    session = Attendance.objects.get(application=trained).session
+    attendance_record(user=city_user, session=session, attendees={trained.key: ""})
+    with pytest.raises(AssessmentRefused) as caught:
+        assessment_conclude(user=city_user, application=trained)
+    assert caught.value.message == phrases.NOT_TRAINED
+    assert Application.objects.get(pk=trained.pk).status == Status.REPORTED
 
 
 def test_conclude_refuses_a_reviewer(trained, assessors, reviewer_a):

@@ -305,7 +305,7 @@ def test_training_date_outside_the_campaign_refused_next_to_the_field(
     if not stored:
         assert response.status_code == 200
         assert response.context["session_form"].errors == {
-            "held_on": ["培训日期应在本年度创建活动期间（2020-08-01至2021-06-30）。"]
+            "held_on": ["培训日期须在2020年8月1日至2021年6月30日之间（本年度创建活动开始至考核截止）。"]
         }
         assert response.context["session_form"]["title"].value() == "创建培训"
 

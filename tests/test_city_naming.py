@@ -466,3 +466,102 @@ def test_concurrent_namings_never_share_a_number(campaign, body_a, body_b, city_
         "2021-003",
         "2021-004",
     ]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_naming_waits_for_an_objection_being_lodged(campaign, body_a, city_user):
+    """An objection lodged in the last instant of the 公示 (its transaction holds the campaign's row,
+    as objection_lodge does) and a naming at the first instant after: the naming waits for it and
+    is refused, never names a post whose objection commits a moment later."""
+    import threading
+
+    from django.db import connections, transaction
+
+    from gangwei.models import Campaign
+
+    post = ApplicationFactory(campaign=campaign, unit=UnitFactory(parent=body_a), status=Status.PASSED, number="N-1")
+    publicity = publish([post])
+    locked, outcome = threading.Event(), []
+
+    def lodge():
+        try:
+            with transaction.atomic():
+                Campaign.objects.select_for_update().get(pk=campaign.pk)
+                objection(publicity, post)
+                locked.set()
+                threading.Event().wait(1.0)  # the naming starts meanwhile
+        finally:
+            connections.close_all()
+
+    def name():
+        locked.wait(10)
+        try:
+            naming_decide(user=city_user, application=Application.objects.get(pk=post.pk), name=True)
+            outcome.append("named")
+        except NamingRefused as exc:
+            outcome.append(exc.message)
+        finally:
+            connections.close_all()
+
+    with time_machine.travel(IN_NAMING, tick=True):
+        threads = [threading.Thread(target=lodge), threading.Thread(target=name)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert outcome == [phrases.NAMING_OBJECTION_PENDING.format(count=1)]
+    assert Application.objects.get(pk=post.pk).status == Status.PASSED
+    assert Certificate.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")
+@pytest.mark.django_db(transaction=True)
+def test_not_naming_waits_for_a_publish_in_progress(campaign, body_a, city_user):
+    """不予命名 while the 公示 is being published (the post already read as publishable): it waits
+    for the publish, so the list never names a post that was refused before it was published."""
+    import threading
+    from unittest import mock
+
+    from django.db import connections
+
+    from gangwei.workdays import load_library_calendar
+    from review.city import publicity as publicity_module
+    from review.city.publicity import publicity_publish
+
+    load_library_calendar()  # a transactional test before this one may have emptied the table
+    post = ApplicationFactory(campaign=campaign, unit=UnitFactory(parent=body_a), status=Status.PASSED, number="N-1")
+    read, original = threading.Event(), publicity_module.publishable
+
+    def slow_publishable(of):
+        posts = list(original(of))
+        read.set()
+        threading.Event().wait(1.0)  # the refusal arrives meanwhile
+        return posts
+
+    def publish_now():
+        try:
+            with mock.patch.object(publicity_module, "publishable", slow_publishable):
+                publicity_publish(user=city_user, campaign=campaign, starts_on=dt.date(2021, 8, 16))
+        finally:
+            connections.close_all()
+
+    def refuse():
+        read.wait(10)
+        try:
+            naming_decide(user=city_user, application=Application.objects.get(pk=post.pk), name=False, reason="有异议")
+        finally:
+            connections.close_all()
+
+    with time_machine.travel(IN_NAMING, tick=True):
+        threads = [threading.Thread(target=publish_now), threading.Thread(target=refuse)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    publicity = Publicity.objects.get()
+    refused = ApplicationEvent.objects.get(application=post, action=Action.NOT_NAME)
+    assert (Application.objects.get(pk=post.pk).status, refused.created_at > publicity.published_at) == (
+        Status.NOT_NAMED,
+        True,
+    )

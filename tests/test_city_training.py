@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from applications.models import Application, Status
+from gangwei import phrases as input_phrases
 from gangwei.deadlines import StageClosed
 from review.city import phrases
 from review.city.training import (
@@ -22,7 +23,7 @@ from tests.factories import ApplicationFactory, UnitFactory, shanghai
 
 BEFORE_CLOSE = shanghai(2021, 6, 30, 23, 59, 58)
 AFTER_CLOSE = shanghai(2021, 7, 1, 0, 0, 0)
-HELD_ON = dt.date(2021, 3, 5)
+HELD_ON = dt.date(2021, 3, 1)  # the day of assessment_window: held that morning
 
 
 def make_reported(campaign, body, count: int) -> list[Application]:
@@ -61,6 +62,17 @@ def test_training_session_create_refuses_a_blank_title(assessment_window, campai
     assert caught.value.message_dict == {"title": [phrases.TRAINING_TITLE_REQUIRED]}
 
 
+@pytest.mark.parametrize(
+    "held_on", [dt.date(1, 1, 1), dt.date(2020, 7, 31), dt.date(2021, 7, 1), dt.date(9999, 12, 31)]
+)
+def test_training_session_create_refuses_a_date_outside_the_campaign(assessment_window, campaign, city_user, held_on):
+    with pytest.raises(ValidationError) as refused:
+        training_session_create(user=city_user, campaign=campaign, title="培训", held_on=held_on, place="会议室")
+    message = phrases.TRAINING_DATE_RANGE.format(opens_on="2020年8月1日", closes_on="2021年6月30日")
+    assert refused.value.message_dict == {"held_on": [message]}
+    assert TrainingSession.objects.count() == 0
+
+
 def test_attendance_record_adds_changes_and_removes(session, reported, reported_other, city_user):
     assert (
         attendance_record(user=city_user, session=session, attendees={reported.key: "覃丽", reported_other.key: ""})
@@ -78,6 +90,18 @@ def test_attendance_record_adds_changes_and_removes(session, reported, reported_
     assert list(Attendance.objects.values_list("attendee", flat=True)) == ["韦芳"]
     assert attendance_record(user=city_user, session=session, attendees={reported.key: ""}) == 1
     assert Attendance.objects.count() == 0
+
+
+def test_attendance_record_refuses_a_session_not_yet_held(assessment_window, campaign, reported, city_user):
+    later = training_session_create(
+        user=city_user, campaign=campaign, title="第二期培训", held_on=dt.date(2021, 3, 2), place="会议室"
+    )
+    with pytest.raises(ValidationError) as refused:
+        attendance_record(user=city_user, session=later, attendees={reported.key: "覃丽"})
+    assert refused.value.message_dict == {"__all__": [phrases.ATTENDANCE_NOT_HELD.format(held_on="2021年3月2日")]}
+    assert list(Attendance.objects.values_list("attendee", flat=True)) == []
+    assessment_window.move_to(shanghai(2021, 3, 2, 9, 0, 0))
+    assert attendance_record(user=city_user, session=later, attendees={reported.key: "覃丽"}) == 1
 
 
 def test_attendance_record_leaves_rows_it_was_not_given(session, reported, reported_other, city_user):
@@ -99,7 +123,9 @@ def test_attendance_record_refuses_a_long_name_before_writing(session, reported,
         attendance_record(
             user=city_user, session=session, attendees={reported.key: "覃丽", reported_other.key: "名" * 41}
         )
-    assert list(caught.value.message_dict) == [f"attendee_{reported_other.key}"]
+    # The forms' words, from the one catalogue.
+    too_long = input_phrases.INPUT_TOO_LONG % {"limit_value": 40, "show_value": 41}
+    assert caught.value.message_dict == {f"attendee_{reported_other.key}": [too_long]}
     assert Attendance.objects.count() == 0
 
 
@@ -149,7 +175,7 @@ def test_page_refuses_reviewer_and_unit(session, reported, client_for, reviewer_
         client = client_for(user)
         assert client.get(reverse("review:training")).status_code == 403
         assert (
-            client.post(reverse("review:training"), {"title": "x", "held_on": "2021-03-05", "place": "y"}).status_code
+            client.post(reverse("review:training"), {"title": "x", "held_on": "2021-03-01", "place": "y"}).status_code
             == 403
         )
         url = reverse("review:attendance", args=[session.pk])
@@ -166,7 +192,7 @@ def test_page_anonymous_goes_to_login(client):
 
 def test_page_creates_a_session(assessment_window, campaign, client_for, city_user):
     response = client_for(city_user).post(
-        reverse("review:training"), {"title": "第一期创建培训", "held_on": "2021-03-05", "place": "市妇联"}
+        reverse("review:training"), {"title": "第一期创建培训", "held_on": "2021-03-01", "place": "市妇联"}
     )
     session = TrainingSession.objects.get()
     assert response.status_code == 302

@@ -27,10 +27,9 @@ from applications.mail import notify_unit
 from applications.models import Application, MessageKind, Status
 from applications.workflow import Action, TransitionNotAllowed, transition
 from gangwei.deadlines import require_stage_open
-from gangwei.formbase import CONTROL_CHARACTERS
 from gangwei.models import Campaign, Organisation, Stage, User
 from review.city import phrases
-from review.city.common import require_city
+from review.city.common import require_city, text_error
 from review.city.training import has_attended
 from review.models import Assessment, AssessmentCriterion, Method, Score
 
@@ -226,10 +225,9 @@ def _lock_post(application: Application) -> Application:
 
 def _clean_text(value: str, name: str, limit: int) -> str:
     value = (value or "").strip()
-    if len(value) > limit:
-        raise ValidationError({name: f"最多{limit}字，当前为{len(value)}字，请删减后再保存。"})
-    if CONTROL_CHARACTERS.search(value):
-        raise ValidationError({name: "含有不允许的控制字符（如空字符），请删除后再保存。"})
+    error = text_error(value, limit)
+    if error:
+        raise ValidationError({name: error})
     return value
 
 
@@ -366,7 +364,7 @@ def assessment_record(
 def assessment_conclude(*, user: User, application: Application, seen: str | None = None) -> Application:
     """确认考核结果: record 考核合格 or 考核不合格 as the result says, through the transition service
     (role, 考核 window, status reported), and tell the unit in the same transaction. Refused when
-    the post has no score yet, or when the scores change between reading and recording — or since
+    the post has no score yet, or its leader's attendance is no longer recorded, or when the scores change between reading and recording — or since
     the page the city confirmed on (`seen`, the result's `seen` as that page showed it)."""
     require_city(user)
     result = assessment_result(application)
@@ -377,6 +375,9 @@ def assessment_conclude(*, user: User, application: Application, seen: str | Non
     action = Action.PASS if result.passes else Action.FAIL
 
     def guard(locked: Application) -> list[str]:
+        # The leader's attendance may have been removed since the scores were saved.
+        if not has_attended(locked):
+            raise AssessmentRefused(phrases.NOT_TRAINED)
         # Read again under the post's lock: an assessor who saved meanwhile may change the result.
         if assessment_result(locked) != result:
             raise AssessmentRefused(phrases.CONCLUDE_CHANGED)

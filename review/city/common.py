@@ -3,7 +3,9 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 
+from gangwei import phrases as input_phrases
 from gangwei.deadlines import current_campaign
+from gangwei.formbase import CONTROL_CHARACTERS
 from gangwei.models import Campaign, User
 from gangwei.roles import is_city
 from review.city import phrases
@@ -33,3 +35,12 @@ def campaign_of_year(year: int) -> Campaign:
     if campaign is None:
         raise Http404(phrases.NO_CAMPAIGN_OF_YEAR)
     return campaign
+
+
+def text_error(value: str, limit: int) -> str | None:
+    """Why a service refuses the (trimmed) text `value` (None: it does not), in the forms' words."""
+    if len(value) > limit:
+        return input_phrases.INPUT_TOO_LONG % {"limit_value": limit, "show_value": len(value)}
+    if CONTROL_CHARACTERS.search(value):
+        return input_phrases.INPUT_CONTROL_CHARACTERS
+    return None

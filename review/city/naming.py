@@ -7,10 +7,14 @@ no objection to it is pending or upheld; 不予命名 needs a reason but no 公�
 objection is exactly one the city does not name). Both go through applications.workflow.transition
 (role city, stage NAMING, status passed).
 
-Locks, in order: the 初审 body's row and the application's (taken by `transition`), then the
-campaign's row (in the guard, NAME only), under which the next certificate sequence is read, so
-two namings at once queue for the number instead of sharing it. Certificates are never deleted,
-so "last sequence + 1" never gives out a number twice.
+Locks, in order: the campaign's row, then the 初审 body's row and the application's
+(taken by `transition`). Under the campaign's row the next certificate sequence is read, so two
+namings at once queue for the number instead of sharing it; and an objection being lodged (which
+holds the same row, review.city.publicity) commits before the guard reads the objections — taken
+after the application's row instead, the two would deadlock at the objection's commit (its foreign
+key check waits for the application's row). 不予命名 takes it too: a 公示 being published (under the
+same row) lists the post before it is refused, never after. Certificates are never deleted, so "last sequence + 1"
+never gives out a number twice.
 """
 
 import datetime as dt
@@ -98,6 +102,7 @@ def naming_decide(*, user: User, application: Application, name: bool, reason: s
         raise ValidationError({"reason": phrases.NOT_NAME_REASON_REQUIRED})
     action = Action.NAME if name else Action.NOT_NAME
     with transaction.atomic():
+        Campaign.objects.select_for_update().get(pk=application.campaign_id)
 
         def guard(locked: Application) -> list[str]:
             if name:

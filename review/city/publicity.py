@@ -12,7 +12,7 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +25,7 @@ from gangwei.models import Campaign, Stage, User
 from gangwei.workdays import CalendarUnknown, working_days_end
 from review.city import phrases
 from review.city.common import require_city
+from review.documents.summary import SUMMARY_ORDER
 from review.models import Objection, ObjectionOutcome, Publicity, PublicityEntry
 
 # How many objections one address may lodge in RATE_WINDOW (counted in the database, so the limit
@@ -70,13 +71,7 @@ def publishable(campaign: Campaign) -> QuerySet[Application]:
     return (
         Application.objects.filter(campaign=campaign, status=Status.PASSED, publicity_entries__isnull=True)
         .select_related("unit__parent")
-        .order_by(
-            "unit__parent__display_order",
-            "unit__parent__name",
-            F("review__rank").asc(nulls_last=True),
-            "submitted_at",
-            "pk",
-        )
+        .order_by(*SUMMARY_ORDER)
     )
 
 

@@ -3,7 +3,8 @@
 Writes: `training_session_create`, `attendance_record` (many posts at once, from one table). Both
 need the city's role and the TRAINING window (it closes with 考核, Campaign.assessment_closes_at).
 Reads: `reported_posts` (the posts the city trains and assesses, in the 汇总表's order),
-`attended_ids`, `has_attended`. A post whose leader attended no session cannot be assessed
+`attended_ids`, `has_attended`. Attendance is recorded from a session's day on, never before it is
+held. A post whose leader attended no session cannot be assessed
 (review.city.assessment asks `has_attended`).
 """
 
@@ -16,11 +17,11 @@ from django.utils import timezone
 
 from applications.access import VISIBLE_TO_CITY
 from applications.models import Application
+from gangwei.dates import format_date
 from gangwei.deadlines import require_stage_open, stage_closes_at
-from gangwei.formbase import CONTROL_CHARACTERS
 from gangwei.models import Campaign, Stage, User
 from review.city import phrases
-from review.city.common import require_city
+from review.city.common import require_city, text_error
 from review.documents.summary import SUMMARY_ORDER
 from review.models import Attendance, TrainingSession
 
@@ -59,10 +60,9 @@ def _clean_text(value: str, field: str, limit: int, required_message: str) -> st
     value = (value or "").strip()
     if not value:
         raise ValidationError({field: required_message})
-    if len(value) > limit:
-        raise ValidationError({field: f"最多{limit}字，当前为{len(value)}字，请删减后再保存。"})
-    if CONTROL_CHARACTERS.search(value):
-        raise ValidationError({field: "含有不允许的控制字符（如空字符），请删除后再保存。"})
+    error = text_error(value, limit)
+    if error:
+        raise ValidationError({field: error})
     return value
 
 
@@ -75,13 +75,15 @@ def training_session_create(
     place = _clean_text(place, "place", PLACE_MAX, phrases.TRAINING_PLACE_REQUIRED)
     if not isinstance(held_on, dt.date):
         raise ValidationError({"held_on": phrases.TRAINING_DATE_REQUIRED})
-    # A session of this campaign: from the day it opens to the last day of training (0001-01-01 or
-    # 9999-12-31 would count a post as trained all the same).
-    first = timezone.localtime(campaign.opens_at).date()
-    last = timezone.localtime(stage_closes_at(campaign, Stage.TRAINING, None)).date()
-    if not first <= held_on <= last:
+    opens_on = timezone.localtime(campaign.opens_at).date()
+    closes_on = timezone.localtime(stage_closes_at(campaign, Stage.TRAINING, None)).date()
+    if not opens_on <= held_on <= closes_on:
         raise ValidationError(
-            {"held_on": phrases.TRAINING_DATE_OUT_OF_RANGE.format(first=first.isoformat(), last=last.isoformat())}
+            {
+                "held_on": phrases.TRAINING_DATE_RANGE.format(
+                    opens_on=format_date(opens_on), closes_on=format_date(closes_on)
+                )
+            }
         )
     require_stage_open(campaign, Stage.TRAINING, None)
     return TrainingSession.objects.create(campaign=campaign, title=title, held_on=held_on, place=place, created_by=user)
@@ -99,10 +101,9 @@ def attendance_record(*, user: User, session: TrainingSession, attendees: dict[s
     errors: dict[str, str] = {}
     for key, name in attendees.items():
         name = (name or "").strip()
-        if len(name) > ATTENDEE_MAX:
-            errors[f"attendee_{key}"] = f"最多{ATTENDEE_MAX}字，当前为{len(name)}字，请删减后再保存。"
-        elif CONTROL_CHARACTERS.search(name):
-            errors[f"attendee_{key}"] = "含有不允许的控制字符（如空字符），请删除后再保存。"
+        error = text_error(name, ATTENDEE_MAX)
+        if error:
+            errors[f"attendee_{key}"] = error
         cleaned[key] = name
     if errors:
         raise ValidationError(errors)
@@ -111,6 +112,9 @@ def attendance_record(*, user: User, session: TrainingSession, attendees: dict[s
         # (session, post) constraint is never raced into an IntegrityError.
         session = TrainingSession.objects.select_for_update().select_related("campaign").get(pk=session.pk)
         require_stage_open(session.campaign, Stage.TRAINING, None)
+        if session.held_on > timezone.localdate():
+            # Attendance makes a post assessable: a session still to come proves no one attended.
+            raise ValidationError({"__all__": phrases.ATTENDANCE_NOT_HELD.format(held_on=format_date(session.held_on))})
         posts = dict(
             Application.objects.filter(
                 campaign=session.campaign, status__in=REPORTED_STATUSES, key__in=list(cleaned)
