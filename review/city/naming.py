@@ -158,7 +158,9 @@ def named_by_body(certificates: list[Certificate]) -> list[tuple[object, list[Ce
 
 def named_years() -> list[int]:
     """Every year that has named posts, newest first."""
-    return sorted(set(Certificate.objects.values_list("campaign__year", flat=True)), reverse=True)
+    return list(
+        Campaign.objects.filter(certificates__isnull=False).distinct().order_by("-year").values_list("year", flat=True)
+    )
 
 
 def certificate_by_number(number: str) -> Certificate | None:
