@@ -73,6 +73,9 @@ class RestoreResult:
     rows: int
     files: int
     files_bytes: int
+    # Files in the storage that the backup does not have (stored after it): kept, not deleted, as
+    # no row of the restored database points at them.
+    extra_files: list[str] = field(default_factory=list)
 
 
 # --- files, through the Storage API -----------------------------------------------------------------
@@ -461,7 +464,9 @@ def backup_restore(*, path: Path, overwrite: bool = False, using: str = "default
     for member, handle in _archive_members(path / FILES_ARCHIVE):
         if storage.exists(member.name):
             storage.delete(member.name)
-        saved = storage.save(member.name, File(handle, name=member.name))
+        content = File(handle, name=member.name)
+        content.size = member.size  # not File's guess from a path named like the member
+        saved = storage.save(member.name, content)
         if saved != member.name:
             raise BackupError(f"文件“{member.name}”被存储改名为“{saved}”，恢复不完整。")
 
@@ -487,4 +492,5 @@ def backup_restore(*, path: Path, overwrite: bool = False, using: str = "default
         rows=sum(counts.values()),
         files=len(manifest["files"]),
         files_bytes=sum(entry["size"] for entry in manifest["files"]),
+        extra_files=sorted(set(storage_files(storage)) - {entry["name"] for entry in manifest["files"]}),
     )

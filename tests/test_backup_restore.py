@@ -181,28 +181,32 @@ def test_restore_over_newer_data_with_yes_gives_back_the_backup(tmp_path):
 
     # Everything a day of use does after the backup: new rows, deleted rows, a replaced file.
     UserFactory(username="newcomer", organisation=application.unit)
-    Attachment.objects.order_by("pk").last().delete()  # its file goes too (a signal)
+    Attachment.objects.order_by("pk").last().delete()  # (its file stays in the storage)
     storage = storages["default"]
     storage.delete("misc/归档/说明.txt")
     storage.save("misc/归档/说明.txt", ContentFile(b"changed"))
+    storage.save("misc/later.txt", ContentFile(b"stored after the backup"))
 
     with pytest.raises(CommandError) as refused:
         restore(path)
     assert (
         str(refused.value)
-        == "恢复失败：数据库或文件存储中已有数据（3 个文件）。恢复会覆盖它们：确认无误后，请加 --yes 再运行。"
+        == "恢复失败：数据库或文件存储中已有数据（4 个文件）。恢复会覆盖它们：确认无误后，请加 --yes 再运行。"
     )
     assert User.objects.filter(username="newcomer").exists()  # refused means untouched
 
-    restore(path, "--yes")
+    text = restore(path, "--yes")
     assert database_rows() == before_rows
-    assert stored_files() == before_files
+    # A file the backup does not have is kept (and named), never deleted.
+    assert stored_files() == {**before_files, "misc/later.txt": hashlib.sha256(b"stored after the backup").hexdigest()}
+    assert text.splitlines()[-1] == "  另有 1 个文件在备份之后存入、备份中没有，已保留未删，例如 misc/later.txt"
 
 
 def test_restore_refuses_a_file_that_does_not_match_the_manifest(tmp_path):
     small_data()
     path, _ = backup(tmp_path)
     archive = tmp_path / "backups" / path.rsplit("/", 1)[1] / "files.tar"
+    assert restore(path, "--check") == f"备份 {path} 完整：数据库转储和 3 个文件都与 manifest.json 一致（未恢复）。\n"
     # Rewrite the archive with one file's bytes changed (same size), as bit rot would.
     members = []
     with tarfile.open(archive) as tar:
@@ -215,6 +219,12 @@ def test_restore_refuses_a_file_that_does_not_match_the_manifest(tmp_path):
             tar.addfile(member, io.BytesIO(data))
     wipe()
 
+    with pytest.raises(CommandError) as refused:
+        restore(path, "--check")
+    assert (
+        str(refused.value)
+        == "恢复失败：文件“misc/归档/说明.txt”与 manifest.json 不符（大小或 SHA-256 不同），拒绝恢复。"
+    )
     with pytest.raises(CommandError) as refused:
         restore(path)
     assert (
