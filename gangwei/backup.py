@@ -235,6 +235,16 @@ def _dump_sqlite(connection, target: Path) -> dict[str, int]:
 
 def _restore_postgresql(connection, dump: Path) -> None:
     command, env, dbname = _pg_command(connection, "pg_restore")
+    # pg_restore waits without limit for a table another session holds (the archive itself sets
+    # lock_timeout = 0), so a server or worker in the middle of a transaction is refused up front.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND state IS NOT NULL AND state <> 'idle'"
+        )
+        busy = cursor.fetchone()[0]
+    if busy:
+        raise BackupError(f"还有 {busy} 个其他连接正在使用这个数据库。请先停止应用服务器和 db_worker，再恢复。")
     connection.close()  # no session of ours holds a lock on a table pg_restore drops
     _run(
         [

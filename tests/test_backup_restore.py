@@ -275,3 +275,40 @@ def test_keep_deletes_the_oldest_backups(tmp_path):
     left = sorted(p.name for p in (tmp_path / "backups").iterdir())
     assert left == sorted([partial.name, made[2].rsplit("/", 1)[1], path.rsplit("/", 1)[1]])
     assert text.splitlines()[-1] == f"  已删除旧备份 {made[1]}"
+
+
+def test_backup_and_restore_go_through_the_storage_api_only(tmp_path, settings):
+    """No local path is assumed: with Django's in-memory storage (as with S3) the files are listed,
+    read and written back through the Storage API alone."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    small_data()
+    before_rows, before_files = database_rows(), stored_files()
+    assert len(before_files) == 3
+    path, _ = backup(tmp_path)
+    wipe()
+    assert stored_files() == {}
+    restore(path)
+    assert database_rows() == before_rows
+    assert stored_files() == before_files
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's pg_restore waits for locks")
+def test_restore_refuses_while_another_session_is_in_a_transaction(tmp_path):
+    import psycopg2
+
+    small_data()
+    path, _ = backup(tmp_path)
+    params = connection.get_connection_params()
+    other = psycopg2.connect(**params)
+    try:
+        with other.cursor() as cursor:  # psycopg2 opens a transaction and keeps it open
+            cursor.execute("SELECT COUNT(*) FROM gangwei_user")
+        with pytest.raises(CommandError) as refused:
+            restore(path, "--yes")
+        assert (
+            str(refused.value)
+            == "恢复失败：还有 1 个其他连接正在使用这个数据库。请先停止应用服务器和 db_worker，再恢复。"
+        )
+    finally:
+        other.close()
+    restore(path, "--yes")
