@@ -221,7 +221,10 @@ def _dump_sqlite(connection, target: Path) -> dict[str, int]:
     connection.ensure_connection()
     copy = sqlite3.connect(target)
     try:
-        connection.connection.backup(copy)
+        try:
+            connection.connection.backup(copy)
+        except sqlite3.Error as exc:
+            raise BackupError(f"无法读取数据库（{exc}）。") from None
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         tables = [
             row[0]
@@ -268,6 +271,8 @@ def _restore_sqlite(connection, dump: Path) -> None:
     source = sqlite3.connect(f"file:{dump}?mode=ro", uri=True)
     try:
         source.backup(connection.connection)
+    except sqlite3.Error as exc:  # "database is locked": another process is writing
+        raise BackupError(f"无法写入数据库（{exc}）。请先停止应用服务器和 db_worker，再恢复。") from None
     finally:
         source.close()
 
