@@ -243,7 +243,7 @@ def _restore_postgresql(connection, dump: Path) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
-            " AND pid <> pg_backend_pid() AND state IS NOT NULL AND state <> 'idle'"
+            " AND pid <> pg_backend_pid() AND backend_type = 'client backend' AND state <> 'idle'"
         )
         busy = cursor.fetchone()[0]
     if busy:
@@ -284,9 +284,13 @@ def _dump_file(vendor: str) -> str:
 # --- backup -----------------------------------------------------------------------------------------
 
 
-def _private_dir(path: Path) -> None:
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(path, 0o700)
+def _private_dir(path: Path, *, exist_ok: bool) -> None:
+    """A folder only its owner can enter. A folder that exists already (-o /var/backups) keeps
+    its mode: each backup inside is 0700 on its own."""
+    if exist_ok and path.is_dir():
+        return
+    path.mkdir(mode=0o700, parents=True, exist_ok=exist_ok)
+    os.chmod(path, 0o700)  # mkdir's mode is cut by the umask
 
 
 def backup_create(*, output: Path, keep: int | None = None, using: str = "default") -> BackupResult:
@@ -294,10 +298,10 @@ def backup_create(*, output: Path, keep: int | None = None, using: str = "defaul
     if connection.vendor not in ("postgresql", "sqlite"):
         raise BackupError(f"不支持的数据库类型：{connection.vendor}")
     storage = storages["default"]
-    _private_dir(output)
+    _private_dir(output, exist_ok=True)
     name = _next_name(output, dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ"))
     partial = output / f"{name}.partial"
-    _private_dir(partial)
+    _private_dir(partial, exist_ok=False)  # a backup started at the same moment fails, never shares
     old_umask = os.umask(0o077)
     try:
         dump = partial / _dump_file(connection.vendor)

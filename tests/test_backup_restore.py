@@ -310,5 +310,6 @@ def test_restore_refuses_while_another_session_is_in_a_transaction(tmp_path):
             == "恢复失败：还有 1 个其他连接正在使用这个数据库。请先停止应用服务器和 db_worker，再恢复。"
         )
     finally:
+        other.rollback()  # idle at once (a closed session may linger a moment on the server)
         other.close()
     restore(path, "--yes")
