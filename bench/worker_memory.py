@@ -237,7 +237,7 @@ def main() -> None:
     print(f"gunicorn_max_rss_default: {default_limit} MB")
     print(f"gunicorn_max_rss: {args.limit} MB")
     print(f"workers_recycled: {on['recycled']} count")
-    print(f"workers_replaced_at_end: {on['new_pids']} of {args.workers}")
+    print(f"workers_replaced_at_end: {on['new_pids']} count")
     print(f"rss_after_recycle: {on['rss_after_pages']} MB")
 
 

@@ -9,7 +9,7 @@ import time
 import pytest
 import time_machine
 from django.core.files.storage import InMemoryStorage
-from django.db import OperationalError, connection
+from django.db import OperationalError, connections
 from django.utils import timezone
 
 from applications.mail import deliver_message
@@ -69,7 +69,7 @@ def test_database_error_is_a_503_naming_it(db, client, monkeypatch, caplog):
     # The worker check reads the same database, so it cannot pass either.
     expected = {"status": "fail", "checks": {"database": "fail", "storage": "ok", "worker": "fail"}}
     with monkeypatch.context() as patch:
-        patch.setattr(connection, "cursor", refuse)
+        patch.setattr(type(connections["default"]), "cursor", refuse)
         assert answer(client) == (503, expected)
     assert "db-primary.internal" in caplog.text  # the operator finds the reason in the log
 
