@@ -340,8 +340,13 @@ def attachment_upload(request: HttpRequest, key: str) -> HttpResponse:
 @login_required
 def attachment_download(request: HttpRequest, key: str, attachment_id: int) -> HttpResponse:
     attachment = get_attachment_for(request.user, key, attachment_id)
+    try:
+        # Streams from whatever storage holds it (local folder or S3 bucket), never from a path.
+        stored = attachment.file.open("rb")
+    except (OSError, ValueError):  # FileNotFoundError from any storage: the object is gone
+        raise Http404(phrases.UPLOAD_FILE_MISSING) from None
     response = FileResponse(
-        attachment.file.open("rb"),
+        stored,
         content_type=attachment.content_type,
         as_attachment=True,
         filename=attachment.original_name,
