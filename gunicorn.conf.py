@@ -11,9 +11,10 @@ with defaults for a 2-core machine.
     GUNICORN_KEEPALIVE            5                seconds a kept-alive connection waits (gthread only)
     GUNICORN_MAX_REQUESTS         1000             a worker is replaced after this many requests…
     GUNICORN_MAX_REQUESTS_JITTER  100              …plus a random share of this, so they do not all go at once
-    GUNICORN_MAX_RSS_MB           300              …or as soon as it holds more memory than this after a
+    GUNICORN_MAX_RSS_MB           200              …or as soon as it holds more memory than this after a
                                                    request (0: never). Rendering PDFs (WeasyPrint, the CJK
-                                                   fonts) grows a worker by 100+ MB that it never gives back.
+                                                   fonts) grows a worker from about 55 MB to 180-250 MB that
+                                                   it never gives back: such a worker is replaced at once.
     FORWARDED_ALLOW_IPS           127.0.0.1,::1    proxies whose X-Forwarded-* headers are trusted
                                                    (the load balancer's addresses; * for any)
     GUNICORN_PRELOAD              false            import the app once in the master, before forking
@@ -77,7 +78,7 @@ if control_socket_path:
 else:
     control_socket_disable = True
 
-MAX_RSS_MB = _int("GUNICORN_MAX_RSS_MB", 300)
+MAX_RSS_MB = _int("GUNICORN_MAX_RSS_MB", 200)
 
 
 def resident_bytes() -> int | None:
