@@ -284,3 +284,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- audit trail ---
+# audit: logins, lockouts, admin changes, exports and deadline edits (等保2.0 keeps at least six
+# months). `manage.py prune_audit` deletes events older than this many days; under 183 is refused
+# (system check audit.E001, and the command).
+INSTALLED_APPS = [*INSTALLED_APPS, "audit"]
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400)
