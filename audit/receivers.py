@@ -105,6 +105,18 @@ def admin_log_record(entry: LogEntry, request) -> None:
     )
 
 
+def previous_version(instance, history_instance):
+    """The history row written before `history_instance`, by its ascending id. simple_history's
+    own prev_record compares history_date strictly, so of two saves within one clock tick (or
+    after the clock was set back) it finds none, or the wrong one."""
+    return (
+        type(history_instance)
+        ._default_manager.filter(**{instance._meta.pk.attname: instance.pk}, pk__lt=history_instance.pk)
+        .order_by("-pk")
+        .first()
+    )
+
+
 @receiver(post_create_historical_record, dispatch_uid="audit_deadline")
 def on_history(sender, instance, history_instance, history_user=None, history_change_reason=None, **kwargs):
     fields = DEADLINE_FIELDS.get(type(instance)._meta.label)
@@ -116,7 +128,7 @@ def on_history(sender, instance, history_instance, history_user=None, history_ch
     elif kind == "-":
         changes = {name: [getattr(instance, name), None] for name in fields}
     else:
-        previous = history_instance.prev_record
+        previous = previous_version(instance, history_instance)
         if previous is None:
             return
         changes = {

@@ -6,7 +6,8 @@ import datetime as dt
 from io import StringIO
 
 import pytest
-from django.contrib.auth.models import Group
+import time_machine
+from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client
@@ -15,12 +16,13 @@ from django.utils import timezone
 
 from applications.services import attachment_add
 from audit import Action, download_name
+from audit.admin import detail_rows
 from audit.checks import retention_check
 from audit.models import AuditEvent
 from audit.services import audit_record
 from gangwei.models import DeadlineExtension, Stage
 from gangwei.services import campaign_copy_to_next_year
-from review.models import SummaryReport
+from review.models import Publicity, SummaryReport
 from tests.factories import pdf_bytes, shanghai
 from tests.test_admin import change_url, form_as_rendered
 from tests.test_city_naming import make_named
@@ -235,6 +237,39 @@ def test_extension_edit_and_delete_recorded(campaign, unit, city_user):
         (city_user, granted, "新增", {"closes_at": [None, "2020-09-25T23:59:59+08:00"]}),
         (city_user, moved, "修改", {"closes_at": ["2020-09-25T23:59:59+08:00", "2020-09-27T23:59:59+08:00"]}),
         (city_user, moved, "删除", {"closes_at": ["2020-09-27T23:59:59+08:00", None]}),
+    ]
+
+
+def test_two_edits_in_one_clock_tick_both_recorded(campaign, city_user):
+    start = mark()
+    with time_machine.travel(shanghai(2020, 9, 1, 10, 0, 0), tick=False):
+        for day in (21, 22):
+            campaign.apply_closes_at = shanghai(2020, 9, day, 23, 59, 59)
+            campaign._history_user = city_user
+            campaign.save()
+    events = AuditEvent.objects.filter(pk__gt=start).order_by("pk")
+    assert [e.detail["changes"] for e in events] == [
+        {"apply_closes_at": ["2020-09-20T23:59:59+08:00", "2020-09-21T23:59:59+08:00"]},
+        {"apply_closes_at": ["2020-09-21T23:59:59+08:00", "2020-09-22T23:59:59+08:00"]},
+    ]
+
+
+def test_publicity_dates_recorded(campaign, city_user):
+    start = mark()
+    publicity = Publicity.objects.create(
+        campaign=campaign,
+        starts_on=dt.date(2021, 8, 2),
+        days=5,
+        ends_on=dt.date(2021, 8, 6),
+        published_at=timezone.now(),
+    )
+    publicity.ends_on = dt.date(2021, 8, 9)
+    publicity._history_user = city_user
+    publicity.save()
+    events = AuditEvent.objects.filter(pk__gt=start).order_by("pk")
+    assert [(e.actor, e.action, e.detail["change"], e.detail["changes"]) for e in events] == [
+        (None, Action.DEADLINE, "新增", {"starts_on": [None, "2021-08-02"], "ends_on": [None, "2021-08-06"]}),
+        (city_user, Action.DEADLINE, "修改", {"ends_on": ["2021-08-06", "2021-08-09"]}),
     ]
 
 
@@ -476,3 +511,33 @@ def test_prune_refuses_under_six_months(db, settings):
 def test_retention_check_passes_by_default(settings):
     assert settings.AUDIT_RETENTION_DAYS == 400
     assert retention_check(None) == []
+
+
+def test_admin_open_to_staff_given_the_view_permission(client, city_user, event):
+    """The 审计管理员 of 等保2.0's separation of duties: a staff account with 可查看 审计日志 only."""
+    city_user.is_staff = True
+    city_user.save()
+    city_user.user_permissions.set([Permission.objects.get(codename="view_auditevent")])
+    client.force_login(city_user)
+    assert client.get("/admin/audit/auditevent/").status_code == 200
+    assert client.get(f"/admin/audit/auditevent/{event.pk}/change/").status_code == 200
+    assert client.post(f"/admin/audit/auditevent/{event.pk}/change/", {"username": "x"}).status_code == 403
+
+
+def test_admin_detail_in_chinese(campaign):
+    detail = {
+        "model": "gangwei.Campaign",
+        "object_id": campaign.pk,
+        "change": "修改",
+        "changes": {"apply_closes_at": ["2020-09-20T23:59:59+08:00", "2020-09-25T23:59:59+08:00"]},
+        "reason": "暴雨停课",
+        "unknown": None,
+    }
+    assert detail_rows(detail) == [
+        ("数据类型", "创建年度"),
+        ("数据编号", str(campaign.pk)),
+        ("操作", "修改"),
+        ("截止时间（原 → 新）", "申报截止：2020年9月20日 23:59:59 → 2020年9月25日 23:59:59"),
+        ("理由", "暴雨停课"),
+        ("unknown", "—"),
+    ]
