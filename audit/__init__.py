@@ -37,8 +37,8 @@ def download_name(response) -> str:
 
 def audited_download(view: Callable) -> Callable:
     """Record one 导出/下载 event when `view` hands over a file: a 200 answer with a
-    Content-Disposition. A refusal (403, 404 — raised or returned) and a page in between (the
-    bulk print's list of parts) record nothing. The target is the file's name, which says what
+    Content-Disposition. A refusal (403, 404 — raised or returned), a page in between (the
+    bulk print's list of parts) and a HEAD record nothing. The target is the file's name, which says what
     was taken (申报编号, body, year); the URL's arguments go into the detail.
 
     The event is written before the answer leaves; if it cannot be written the download fails
@@ -47,7 +47,8 @@ def audited_download(view: Callable) -> Callable:
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
         response = view(request, *args, **kwargs)
-        if response.status_code == 200 and response.has_header("Content-Disposition"):
+        # A HEAD asks whether the file is there and is answered without it.
+        if response.status_code == 200 and response.has_header("Content-Disposition") and request.method != "HEAD":
             try:
                 record(
                     request,

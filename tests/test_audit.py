@@ -424,6 +424,14 @@ def test_export_refused_records_nothing(request, client, name):
     assert AuditEvent.objects.count() == before
 
 
+def test_export_head_records_nothing(client, applicant, application):
+    client.force_login(applicant)
+    before = AuditEvent.objects.count()
+    response = client.head(f"/apply/{application.key}/pdf/")
+    assert (response.status_code, response.content) == (200, b"")
+    assert AuditEvent.objects.count() == before
+
+
 def test_export_command_recorded(campaign, tmp_path):
     output = tmp_path / "汇总表.xlsx"
     call_command("export_summary", "--year", "2021", "-o", str(output), stdout=StringIO())
@@ -435,6 +443,16 @@ def test_export_command_recorded(campaign, tmp_path):
         None,
     )
     assert event.detail == {"year": 2021, "scope": "全市 0 个初审单位", "applications": 0}
+
+
+def test_export_pdfs_command_recorded(campaign, tmp_path):
+    call_command("export_pdfs", "--year", "2021", "-o", str(tmp_path / "pdfs"), stdout=StringIO())
+    event = AuditEvent.objects.get(action=Action.EXPORT)
+    assert (event.actor, event.target, event.detail) == (
+        None,
+        str(tmp_path / "pdfs"),
+        {"year": 2021, "body": "", "applications": 0},
+    )
 
 
 # --- the admin: read only ------------------------------------------------------------------------
