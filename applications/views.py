@@ -45,6 +45,7 @@ from applications.services import (
 )
 from applications.uploads import quota_of
 from applications.workflow import EDITABLE, TransitionNotAllowed
+from audit import audited_download
 from gangwei.deadlines import StageClosed, current_campaign
 from gangwei.roles import is_applicant
 
@@ -280,6 +281,7 @@ def application_withdraw_view(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def application_pdf(request: HttpRequest, key: str) -> HttpResponse:
     from applications.pdf import render_application_pdf
 
@@ -338,6 +340,7 @@ def attachment_upload(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def attachment_download(request: HttpRequest, key: str, attachment_id: int) -> HttpResponse:
     attachment = get_attachment_for(request.user, key, attachment_id)
     try:

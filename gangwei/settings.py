@@ -345,3 +345,10 @@ if not set(HEALTHZ_CHECKS) <= {"database", "storage", "worker"}:
 HEALTHZ_TIMEOUT = env_int("HEALTHZ_TIMEOUT", 3)  # seconds the storage probe may take
 HEALTHZ_QUEUE_MAX_MINUTES = env_int("HEALTHZ_QUEUE_MAX_MINUTES", 10)  # a due task older than this: worker fail
 MIDDLEWARE.insert(0, "gangwei.health.HealthCheckMiddleware")
+
+# --- audit trail ---
+# audit: logins, lockouts, admin changes, exports and deadline edits (等保2.0 keeps at least six
+# months). `manage.py prune_audit` deletes events older than this many days; under 183 is refused
+# (system check audit.E001, and the command).
+INSTALLED_APPS = [*INSTALLED_APPS, "audit"]
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400)
