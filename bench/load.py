@@ -60,6 +60,7 @@ PORT_H, PORT_APP, PORT_CITY = 18150, 18151, 18152
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432"
 PG_NAMES = {"apply": "gangwei_bench_load", "city": "gangwei_bench_load_city"}
 PASSWORD = "Bench-load-2026!x"  # the benchmark units' password (set directly, never through a form)
+FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 SUBMITTERS = 4  # benchmark units that submit, each under its own 初审 body
 EXTRA_SUBMITTED = 500
 
@@ -351,7 +352,7 @@ def request(port: int, method: str, path: str, body: bytes | None = None, cookie
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
     if body is not None:
-        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Content-Type"] = FORM_CONTENT_TYPE
     connection.request(method, path, body=body, headers=headers)
     response = connection.getresponse()
     data = response.read()
@@ -399,7 +400,7 @@ class FormFields(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             self.inside = a.get("id") == self.form_id
-        if not self.inside or a.get("disabled") is not None:
+        if not self.inside or "disabled" in a:
             return
         if tag == "input" and a.get("name"):
             kind = (a.get("type") or "text").lower()
