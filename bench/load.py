@@ -24,7 +24,7 @@ What one run does, in a temporary folder (nothing of the repository's var/ datab
    thread and C connections (default 8), a 1 s warm-up and N seconds (default 5) each. wrk's Lua
    script sends the session and CSRF cookies and checks every response: status 200 and a text of
    the page (so never the login page, an error page or a redirect); one wrong answer fails the run.
-4. The submission, a form GET and its POST with "submit", runs from C Python processes (wrk cannot
+4. The submission, a form GET and its POST with "submit", runs from four Python processes (wrk cannot
    carry a page's CSRF token into the next request): each GETs the edit form of its next draft,
    takes the form's CSRF token from it and POSTs the form as the browser would (fields parsed once
    from the first form: the drafts are alike), expecting the redirect to the application's page.
@@ -119,6 +119,7 @@ def drop_pg_database(base_url: str, name: str) -> None:
 
 def run_setup(kind: str, db_env: dict[str, str], drafts: int) -> dict:
     """Seed one database in a child process (Django set up there, DEBUG on as seed_demo wants)."""
+    started = time.monotonic()
     result = subprocess.run(
         [PY, __file__, "--_seed", kind, "--drafts", str(drafts)],
         env=server_env(db_env, debug=True),
@@ -129,6 +130,7 @@ def run_setup(kind: str, db_env: dict[str, str], drafts: int) -> dict:
     if result.returncode != 0:
         raise BenchError(f"seeding the {kind} database failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     line = [ln for ln in result.stdout.splitlines() if ln.startswith("BENCH_SEED ")][-1]
+    print(f"# seeded the {kind} database in {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
     return json.loads(line.removeprefix("BENCH_SEED "))
 
 
@@ -274,7 +276,6 @@ def seed_apply(drafts: int) -> dict:
         "edit_key": edit.key,
         "list_name": data["applicant_name"],
         "queue_rows": queue,
-        "queue_name": f"{bodies[0].name}基准岗位000" if bodies[0].code == "CZ" else "",
         "submitters": submitters,
         "submitted_before": Application.objects.filter(status=Status.SUBMITTED).count(),
     }
@@ -437,7 +438,7 @@ def submit_body(fields: list[tuple[str, str]], token: str) -> bytes:
     return urllib.parse.urlencode(posted).encode()
 
 
-def submitter(port: int, cookies: dict, keys: list[str], fields: list, stop_at: float, queue) -> None:
+def submitter(index: int, port: int, cookies: dict, keys: list[str], fields: list, stop_at: float, queue) -> None:
     """One client of the submission flow: GET the draft's form, POST it with 提交, until stop_at."""
     done, errors, latencies = 0, [], []
     for key in keys:
@@ -462,7 +463,7 @@ def submitter(port: int, cookies: dict, keys: list[str], fields: list, stop_at: 
             break
         latencies.append(time.perf_counter() - start)
         done += 1
-    queue.put((done, errors, latencies))
+    queue.put((index, done, errors, latencies))
 
 
 def measure_submissions(port: int, seed_info: dict, seconds: float, warmup: float) -> dict:
@@ -486,13 +487,14 @@ def measure_submissions(port: int, seed_info: dict, seconds: float, warmup: floa
         processes = []
         stop_at = time.monotonic() + duration
         start = time.monotonic()
-        for cookies, keys in clients:
+        for index, (cookies, keys) in enumerate(clients):
             process = multiprocessing.Process(
-                target=submitter, args=(port, cookies, keys, fields, stop_at, queue), daemon=True
+                target=submitter, args=(index, port, cookies, keys, fields, stop_at, queue), daemon=True
             )
             process.start()
             processes.append(process)
-        outcomes = [queue.get(timeout=duration + 120) for _ in processes]
+        # In the order of the clients (the queue gives them in the order they finished).
+        outcomes = [o[1:] for o in sorted(queue.get(timeout=duration + 120) for _ in processes)]
         for process in processes:
             process.join()
         elapsed = time.monotonic() - start
@@ -772,9 +774,19 @@ def main() -> int:
                 ("submission_p50", f"{submission['p50']:.1f}", "ms"),
                 ("submission_p99", f"{submission['p99']:.1f}", "ms"),
             ]
-        figures += [("loadavg_end", f"{load_end:.2f}", ""), ("db", args.db, "")]
+        figures += [
+            ("review_queue_submitted", str(seeded["queue_rows"]), "applications"),
+            ("loadavg_end", f"{load_end:.2f}", ""),
+            ("db", args.db, ""),
+        ]
         for name, value, unit in figures:
             print(f"{name}: {value} {unit}".rstrip(), flush=True)
+        if h < 1000:
+            print(
+                f"# H is only {h:.0f} req/s (the issue's machine: about 5,400): the machine is busy (load average "
+                f"{load_start:.1f} to {load_end:.1f}); the ratios are of one run, the absolute figures are not comparable",
+                file=sys.stderr,
+            )
         return 0
     except BenchError as exc:
         print(f"load.py: {exc}", file=sys.stderr)
