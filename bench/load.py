@@ -16,7 +16,7 @@ What one run does, in a temporary folder (nothing of the repository's var/ datab
    the submission flow, complete drafts owned by four benchmark units under four bodies. The second
    is seeded in the naming stage, for the city's pages.
 2. Collects the static files (DEBUG is off, so the manifest storage needs them) and starts three
-   real gunicorn servers with 2 sync workers each on 127.0.0.1:18150-18152 (H, the app on the first
+   real gunicorn servers with 2 sync workers each on 127.0.0.1:18150-18152 (--port; H, the app on the first
    database, the app on the second), DEBUG off, a SECRET_KEY, plain HTTP. A gunicorn.conf.py at the
    repository's root is used (-c) when there is one, with the workers set to 2 on the command line.
 3. Logs in the demo users with a small Python client (GET the login form, POST it), then measures
@@ -637,12 +637,15 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per page (default 1)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections, submission clients / 2")
     parser.add_argument("--drafts", type=int, default=4000, help="drafts made for the submission flow")
+    parser.add_argument("--port", type=int, default=PORT_H, help="first of the three ports (default 18150)")
     parser.add_argument("--only", default="", help="comma-separated page names to measure (default: all)")
     parser.add_argument("--_seed", choices=["apply", "city"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._seed:
         seed(args._seed, args.drafts)
         return 0
+    global PORT_H, PORT_APP, PORT_CITY
+    PORT_H, PORT_APP, PORT_CITY = args.port, args.port + 1, args.port + 2
 
     wrk = ensure_wrk()
     workdir = Path(tempfile.mkdtemp(prefix="gangwei-load-"))
