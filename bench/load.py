@@ -631,6 +631,7 @@ def loadavg() -> float:
 
 
 def main() -> int:
+    global PORT_H, PORT_APP, PORT_CITY
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     parser.add_argument("--seconds", type=float, default=5.0, help="measured seconds per page (default 5)")
@@ -644,7 +645,6 @@ def main() -> int:
     if args._seed:
         seed(args._seed, args.drafts)
         return 0
-    global PORT_H, PORT_APP, PORT_CITY
     PORT_H, PORT_APP, PORT_CITY = args.port, args.port + 1, args.port + 2
 
     wrk = ensure_wrk()
