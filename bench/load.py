@@ -297,6 +297,12 @@ def count_submitted(db_env: dict[str, str]) -> int:
 
 
 def start_gunicorn(app: str, port: int, env: dict[str, str], log: Path) -> subprocess.Popen:
+    try:
+        request(port, "GET", "/")
+    except OSError:
+        pass  # nothing listens there: ours will
+    else:
+        raise BenchError(f"port {port} is taken by another server: stop it or choose --port")
     command = [PY, "-m", "gunicorn"]
     if (ROOT / "gunicorn.conf.py").exists():
         command += ["-c", str(ROOT / "gunicorn.conf.py")]
