@@ -493,7 +493,7 @@ def measure_submissions(port: int, seed_info: dict, seconds: float, warmup: floa
         queue = multiprocessing.Queue()
         processes = []
         stop_at = time.monotonic() + duration
-        start = time.monotonic()
+        start, cpu = time.monotonic(), children_cpu()
         for index, (cookies, keys) in enumerate(clients):
             process = multiprocessing.Process(
                 target=submitter, args=(index, port, cookies, keys, fields, stop_at, queue), daemon=True
@@ -515,11 +515,13 @@ def measure_submissions(port: int, seed_info: dict, seconds: float, warmup: floa
         # Each client goes on with the drafts the previous phase did not reach.
         used = [o[0] for o in outcomes]
         clients = [(c, keys[u:]) for (c, keys), u in zip(clients, used, strict=True)]
-        results[phase] = {"done": done, "elapsed": elapsed, "latencies": latencies}
+        cpu = children_cpu() - cpu
+        results[phase] = {"done": done, "elapsed": elapsed, "latencies": latencies, "client_cpu": cpu / elapsed}
     measured = results["measure"]
     lat = measured["latencies"]
     return {
         "done_total": results["warmup"]["done"] + measured["done"],
+        "client_cpu": measured["client_cpu"],
         "rate": measured["done"] / measured["elapsed"],
         "p50": lat[len(lat) // 2] * 1000 if lat else 0.0,
         "p99": lat[min(len(lat) - 1, int(len(lat) * 0.99))] * 1000 if lat else 0.0,
@@ -601,7 +603,9 @@ def run_wrk(
         marker,
         cookie,
     ]
+    cpu = children_cpu()
     result = subprocess.run(command, capture_output=True, text=True)
+    cpu = children_cpu() - cpu
     line = next((ln for ln in result.stdout.splitlines() if ln.startswith("BENCH ")), None)
     if result.returncode != 0 or line is None:
         raise BenchError(f"wrk failed on {path}: {result.stdout[-1000:]} {result.stderr[-1000:]}")
@@ -615,6 +619,8 @@ def run_wrk(
     return {
         "rate": good / (int(values["duration_us"]) / 1e6),
         "requests": good,
+        # wrk's own CPU time per second of load: far below 1 (one thread) when wrk is not the limit.
+        "client_cpu": cpu / (int(values["duration_us"]) / 1e6),
         "p50": int(values["p50_us"]) / 1000,
         "p99": int(values["p99_us"]) / 1000,
     }
@@ -631,6 +637,14 @@ def check_page(port: int, path: str, cookies: dict | None, markers: list[str]) -
 
 
 # -- the run -------------------------------------------------------------------------------------------
+
+
+def children_cpu() -> float:
+    """CPU seconds used by the finished children (wrk, the submission clients): the client's cost."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def loadavg() -> float:
@@ -741,12 +755,13 @@ def main() -> int:
         figures: list[tuple[str, str, str]] = []
         load_start = loadavg()
 
-        def hello() -> float:
+        def hello() -> dict:
             run_wrk(wrk, script, PORT_H, "/", "hello", None, args.warmup, args.connections, warmup=True)
-            return run_wrk(wrk, script, PORT_H, "/", "hello", None, args.seconds, args.connections)["rate"]
+            return run_wrk(wrk, script, PORT_H, "/", "hello", None, args.seconds, args.connections)
 
         print("# measuring …", file=sys.stderr, flush=True)
-        h_start = hello()
+        h_start_run = hello()
+        h_start = h_start_run["rate"]
         results = {}
         for name, port, path, cookies, marker, _more in pages:
             run_wrk(wrk, script, port, path, marker, cookies, args.warmup, args.connections, warmup=True)
@@ -760,7 +775,8 @@ def main() -> int:
                     f"{submission['done_total']} submissions answered, "
                     f"{after - seeded['submitted_before']} applications submitted in the database"
                 )
-        h_end = hello()
+        h_end_run = hello()
+        h_end = h_end_run["rate"]
         load_end = loadavg()
         h = (h_start + h_end) / 2
 
@@ -769,6 +785,7 @@ def main() -> int:
             ("H_start", f"{h_start:.0f}", "req/s"),
             ("H_end", f"{h_end:.0f}", "req/s"),
             ("H", f"{h:.0f}", "req/s"),
+            ("H_client_cpu", f"{max(h_start_run['client_cpu'], h_end_run['client_cpu']):.2f}", "cores"),
         ]
         for name, result in results.items():
             figures += [
@@ -783,8 +800,10 @@ def main() -> int:
                 ("submission_ratio", f"{submission['rate'] / h:.4f}", "xH"),
                 ("submission_p50", f"{submission['p50']:.1f}", "ms"),
                 ("submission_p99", f"{submission['p99']:.1f}", "ms"),
+                ("submission_client_cpu", f"{submission['client_cpu']:.2f}", "cores"),
             ]
         figures += [
+            ("pages_client_cpu_max", f"{max((r['client_cpu'] for r in results.values()), default=0):.2f}", "cores"),
             ("review_queue_submitted", str(seeded["queue_rows"]), "applications"),
             ("city_reported", str(city_seeded["reported"]), "applications"),
             ("loadavg_end", f"{load_end:.2f}", ""),
