@@ -30,7 +30,9 @@ What one run does, in a temporary folder (nothing of the repository's var/ datab
    takes the form's CSRF token from it and POSTs the form as the browser would (fields parsed once
    from the first form: the drafts are alike), expecting the redirect to the application's page.
    Afterwards the database must hold exactly as many newly submitted applications as were counted.
-5. H is measured first and again last; the ratios use the mean of the two.
+5. H is measured first and again last; the ratios use the mean of the two. With --interleave, H is
+   measured after every page too, and each page gets a `_ratio_local` to the mean of the H just
+   before and just after it (steadier while other work comes and goes on the machine).
 
 Prints one figure per line, `name: value unit`: H_start, H_end, H, then for each page its
 requests/s, its ratio to H (`_ratio: 0.23 xH`), p50 and p99 latency in ms; the submissions per
@@ -659,6 +661,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=1.0, help="warm-up seconds per page (default 1)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections, submission clients / 2")
     parser.add_argument("--drafts", type=int, default=4000, help="drafts made for the submission flow")
+    parser.add_argument(
+        "--interleave", action="store_true", help="also measure H after every page (ratios to the H around it)"
+    )
     parser.add_argument("--port", type=int, default=PORT_H, help="first of the three ports (default 18150)")
     parser.add_argument("--only", default="", help="comma-separated page names to measure (default: all)")
     parser.add_argument("--_seed", choices=["apply", "city"], help=argparse.SUPPRESS)
@@ -763,12 +768,22 @@ def main() -> int:
         h_start_run = hello()
         h_start = h_start_run["rate"]
         results = {}
+        # --interleave: H again after every page, so that each page also has a ratio to the H of the
+        # moments around it (`_ratio_local`), steadier than the run's mean when the machine is shared.
+        local_h = {}
+        h_before = h_start
         for name, port, path, cookies, marker, _more in pages:
             run_wrk(wrk, script, port, path, marker, cookies, args.warmup, args.connections, warmup=True)
             results[name] = run_wrk(wrk, script, port, path, marker, cookies, args.seconds, args.connections)
+            if args.interleave:
+                h_after = run_wrk(wrk, script, PORT_H, "/", "hello", None, args.seconds, args.connections)["rate"]
+                local_h[name], h_before = (h_before + h_after) / 2, h_after
         submission = None
         if not only or "submission" in only:
             submission = measure_submissions(PORT_APP, seeded, args.seconds, args.warmup)
+            if args.interleave:
+                h_after = run_wrk(wrk, script, PORT_H, "/", "hello", None, args.seconds, args.connections)["rate"]
+                local_h["submission"] = (h_before + h_after) / 2
             after = count_submitted(db_envs["apply"])
             if after - seeded["submitted_before"] != submission["done_total"]:
                 raise BenchError(
@@ -791,6 +806,7 @@ def main() -> int:
             figures += [
                 (name, f"{result['rate']:.0f}", "req/s"),
                 (f"{name}_ratio", f"{result['rate'] / h:.3f}", "xH"),
+                *([(f"{name}_ratio_local", f"{result['rate'] / local_h[name]:.3f}", "xH")] if name in local_h else []),
                 (f"{name}_p50", f"{result['p50']:.1f}", "ms"),
                 (f"{name}_p99", f"{result['p99']:.1f}", "ms"),
             ]
@@ -798,6 +814,11 @@ def main() -> int:
             figures += [
                 ("submission", f"{submission['rate']:.1f}", "submissions/s"),
                 ("submission_ratio", f"{submission['rate'] / h:.4f}", "xH"),
+                *(
+                    [("submission_ratio_local", f"{submission['rate'] / local_h['submission']:.4f}", "xH")]
+                    if "submission" in local_h
+                    else []
+                ),
                 ("submission_p50", f"{submission['p50']:.1f}", "ms"),
                 ("submission_p99", f"{submission['p99']:.1f}", "ms"),
                 ("submission_client_cpu", f"{submission['client_cpu']:.2f}", "cores"),
