@@ -17,8 +17,8 @@ What one run does, in a temporary folder (nothing of the repository's var/ datab
    is seeded in the naming stage, for the city's pages (the demo's reported posts only, printed as
    city_reported: the city's lists are short there).
 2. Collects the static files (DEBUG is off, so the manifest storage needs them) and starts three
-   real gunicorn servers with 2 sync workers each on 127.0.0.1:18150-18152 (--port; H, the app on the first
-   database, the app on the second), DEBUG off, a SECRET_KEY, plain HTTP. A gunicorn.conf.py at the
+   real gunicorn servers with 2 sync workers each on 127.0.0.1:18150-18152 (--port; H, the app on
+   the first database, the app on the second), DEBUG off, a SECRET_KEY, plain HTTP. A gunicorn.conf.py at the
    repository's root is used (-c) when there is one, with the workers set to 2 on the command line.
 3. Logs in the demo users with a small Python client (GET the login form, POST it), then measures
    each page with wrk (Debian's `wrk`: installed with apt-get when missing and run as root), one
@@ -36,8 +36,11 @@ What one run does, in a temporary folder (nothing of the repository's var/ datab
 
 Prints one figure per line, `name: value unit`: H_start, H_end, H, then for each page its
 requests/s, its ratio to H (`_ratio: 0.23 xH`), p50 and p99 latency in ms; the submissions per
-second with their ratio; and the load average (1 min) at the start and the end, since the machine
-may be shared. Exits non-zero when any page answered wrongly.
+second with their ratio; the load generators' own CPU use (`H_client_cpu`, `pages_client_cpu_max`,
+`submission_client_cpu`, in cores: far below 1 when the client is not the limit); and the load
+average (1 min) at the start and the end, since the machine may be shared. Exits non-zero when any
+page answered wrongly. Takes about 5 minutes (seeding 1-2 of them); --only login,submission,… to
+measure some pages alone.
 """
 
 import argparse
