@@ -80,6 +80,8 @@ MIDDLEWARE = [
     # Before the session and CSRF middleware, which read the cookie and request.POST.
     "gangwei.middleware.RequestHygieneMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # Slides the session's expiry, writing its row at most once per SESSION_REFRESH_INTERVAL.
+    "gangwei.middleware.SlidingSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -171,7 +173,6 @@ AXES_USERNAME_CALLABLE = "gangwei.security.axes_username"  # cut to axes' varcha
 
 # Sessions expire after two hours without activity.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 2 * 60 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # the forms carry the token in a hidden field
 CSRF_FAILURE_VIEW = "gangwei.views.csrf_failure"
@@ -284,3 +285,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- fast pages ---
+# Sessions expire after SESSION_COOKIE_AGE without activity; the expiry slides forward on use, but the
+# session row is rewritten at most once per this many seconds (gangwei.middleware.SlidingSessionMiddleware).
+SESSION_REFRESH_INTERVAL = env_int("SESSION_REFRESH_INTERVAL", 60)
