@@ -10,7 +10,7 @@ from django.db.models import prefetch_related_objects
 
 from applications import phrases
 from applications.eligibility import submission_errors
-from applications.mail import notify_unit, organisation_recipients
+from applications.mail import notify_unit, organisation_recipients, split_recipients
 from applications.models import Application, Attachment, Honour, Leader, MessageKind, NumberCounter, Status
 from applications.uploads import check_quota, check_upload, quota_of
 from applications.workflow import ATTACHABLE, EDITABLE, Action, Note, record_note, transition
@@ -133,7 +133,9 @@ def application_update(
             raise StaleForm()
         for name in APPLICATION_FIELDS:
             setattr(locked, name, data.get(name))
-        locked.full_clean(exclude=["key", "number"])
+        # The key, number, form token, campaign and unit are the locked row's own, unchanged here:
+        # nothing to validate (each would cost a query).
+        locked.full_clean(exclude=["key", "number", "form_token", "campaign", "unit"])
         locked.version += 1
         locked.save()
         _write_rows(locked, leaders, honours)
@@ -225,7 +227,9 @@ def application_submit(*, application: Application, user: User) -> Application:
             snapshot=_snapshot,
         )
         # The receipt is written with the submission and delivered by the worker (DESIGN §8).
-        notify_unit(submitted, MessageKind.SUBMITTED)
+        receipt = notify_unit(submitted, MessageKind.SUBMITTED)
+    # Whom the receipt went to, for the page's message (spares reading the unit's users again).
+    submitted.receipt_recipients = split_recipients(receipt.recipients)
     return submitted
 
 

@@ -81,7 +81,8 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 def _render_form(request, bundle, application, campaign, status=200):
     """The 附件1 form; while the window is shut for this unit, a notice and the content read-only."""
-    deadline = deadline_for(application) if application else apply_state_for(request).deadline
+    state = apply_state_for(request)  # memoised: the menu's 新建申报 link reads it too
+    deadline = deadline_for(application, extensions=state.extensions) if application else state.deadline
     doing = phrases.DOING_EDIT if application else phrases.DOING_NEW
     closed = closed_notice(deadline, request.user.organisation, doing)
     if closed:
@@ -175,7 +176,9 @@ def _save(request: HttpRequest, application: Application | None) -> HttpResponse
 
 def _submitted_message(request: HttpRequest, application: Application) -> None:
     text = phrases.SUBMITTED.format(body=application.unit.parent.label)
-    recipients = receipt_recipients(application)
+    recipients = getattr(application, "receipt_recipients", None)  # set by application_submit
+    if recipients is None:
+        recipients = receipt_recipients(application)
     if recipients:
         text += phrases.RECEIPT_SENT.format(emails="、".join(recipients))
     messages.success(request, text)
@@ -253,7 +256,7 @@ def application_detail(request: HttpRequest, key: str) -> HttpResponse:
 def application_submit_view(request: HttpRequest, key: str) -> HttpResponse:
     application = get_application_for(request.user, key, write=True)
     try:
-        application_submit(application=application, user=request.user)
+        application = application_submit(application=application, user=request.user)
     except (StageClosed, TransitionNotAllowed) as exc:
         messages.error(request, exc.message)
     except ValidationError:

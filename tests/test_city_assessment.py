@@ -496,10 +496,10 @@ def test_query_counts_do_not_grow(
     client = client_for(city_user)
     urls = [reverse("review:assessment"), reverse("review:ranking"), reverse("review:ranking_xlsx")]
     ranked_posts(campaign, body_a, city_user, assessors, [["80", "85"]])
-    # Each: session, user, organisation, campaign, then the page's own reads (the session is not
+    # Each: session, user with its organisation, campaign, then the page's own reads (the session is not
     # written: refreshed at login). list: count, page, attended set, assessments of the page;
     # ranking / xlsx: the assessments.
-    expected = [8, 5, 5]
+    expected = [7, 4, 4]
     for url, count in zip(urls, expected, strict=True):
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200

@@ -608,10 +608,10 @@ def test_my_applications_query_count_is_constant(
         ApplicationFactory(campaign=campaign, unit=unit, status=status)
     client = client_for(applicant)
 
-    # 1 session, 2 user, 3 user's organisation, 4 current campaign, 5 the unit's and body's
-    # extensions (once, not per row), 6 the applications with campaign and unit; the session is not
+    # 1 session, 2 user with its organisation, 3 current campaign, 4 the unit's and body's
+    # extensions (once, not per row), 5 the applications with campaign and unit; the session is not
     # written (refreshed at login, SlidingSessionMiddleware).
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/apply/")
 
     assert len(response.context["rows"]) == len(statuses)

@@ -1,0 +1,95 @@
+"""What a request costs: the exact queries of the 附件1 form's GET, save and submit, whatever the
+number of applications already there, and the Python judgement of Application's check constraints,
+which must agree with the database's."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Value
+
+from applications.models import PYTHON_CHECKS, Application, Category, NumberCounter, Status
+from tests.factories import ApplicationFactory
+from tests.test_views_application import form_data
+
+# --- the check constraints judged in Python agree with the database ------------------------------
+
+CASES = [
+    {"staff_total": 5, "staff_women": 3, "status": Status.DRAFT, "category": Category.TEAM},
+    {"staff_total": 5, "staff_women": 5, "status": Status.SUBMITTED, "category": ""},
+    {"staff_total": 5, "staff_women": 6, "status": Status.DRAFT, "category": Category.OFFICE},
+    {"staff_total": None, "staff_women": 6, "status": Status.NAMED, "category": Category.NEW_ORG},
+    {"staff_total": 0, "staff_women": None, "status": "bogus", "category": "bogus"},
+    {"staff_total": 0, "staff_women": 0, "status": "", "category": Category.MILITARY},
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("values", CASES)
+def test_python_checks_agree_with_the_database(values):
+    application = Application(**values)
+    for constraint in Application._meta.constraints:
+        if constraint.name not in PYTHON_CHECKS:
+            continue
+        against = {
+            name: Value(getattr(application, name), output_field=Application._meta.get_field(name))
+            for name in PYTHON_CHECKS[constraint.name][0]
+        }
+        in_database = Q(constraint.condition).check(against)  # Django's own judgement, one query
+        assert PYTHON_CHECKS[constraint.name][1](application) == in_database, (constraint.name, values)
+
+
+@pytest.mark.django_db
+def test_women_above_total_still_refused_by_validation(campaign, unit):
+    application = ApplicationFactory.build(campaign=campaign, unit=unit, staff_total=3, staff_women=4)
+    with pytest.raises(ValidationError) as refused:
+        application.validate_constraints()
+    assert refused.value.messages == ["女性人数不能大于岗位总人数。"]
+
+
+# --- the form's requests: exact query counts with 1 and 30 applications ---------------------------
+
+
+@pytest.fixture(params=[1, 30], ids=["1 application", "30 applications"])
+def others(request, campaign, unit):
+    made = [
+        ApplicationFactory(campaign=campaign, unit=unit, status=Status.SUBMITTED, number=f"2021-CZ-{i + 1:03d}")
+        for i in range(request.param - 1)
+    ]
+    NumberCounter.objects.create(campaign=campaign, body=unit.parent, last=len(made))
+    return made
+
+
+def test_edit_form_queries(apply_window, campaign, unit, applicant, client_for, others, django_assert_num_queries):
+    draft = ApplicationFactory(campaign=campaign, unit=unit)
+    client = client_for(applicant)
+    # 1 session, 2 user with organisation and body, 3 the application with campaign and unit,
+    # 4 leaders, 5 honours, 6 the current campaign (menu), 7 the unit's and body's extensions
+    # (the page's deadline and the menu's 新建申报 link share them); the session is not written.
+    with django_assert_num_queries(7):
+        response = client.get(f"/apply/{draft.key}/edit/")
+    assert response.status_code == 200
+
+
+def test_save_queries(apply_window, campaign, unit, applicant, client_for, others, django_assert_num_queries):
+    draft = ApplicationFactory(campaign=campaign, unit=unit)
+    client = client_for(applicant)
+    # 1 session, 2 user, 3 the application; in one transaction: 4 savepoint, 5 the locked row,
+    # 6 the APPLY window's extensions, 7 update, 8-9 leaders deleted and written, 10 honours
+    # deleted, 11 the event, 12 release. No constraint is judged by a query (Application.validate_constraints).
+    with django_assert_num_queries(12):
+        response = client.post(f"/apply/{draft.key}/edit/", form_data(button="save", version=1))
+    assert (response.status_code, response["Location"]) == (302, f"/apply/{draft.key}/edit/")
+
+
+def test_submit_queries(apply_window, campaign, unit, applicant, client_for, others, django_assert_num_queries):
+    draft = ApplicationFactory(campaign=campaign, unit=unit)
+    client = client_for(applicant)
+    # 1-3 session, user, application; the save: 4-12 (as test_save_queries); the submission:
+    # 13-14 savepoints, 15 the body's lock, 16 the application's lock, 17 the APPLY window,
+    # 18 leaders, 19 honours (once for the rules and the snapshot), 20 the counter's lock,
+    # 21 its update, 22 the application, 23 the event, 24 release; the receipt: 25 the review
+    # window, 26 the unit's addresses, 27 savepoint, 28 message, 29 its task, 30-31 releases.
+    with django_assert_num_queries(31):
+        response = client.post(f"/apply/{draft.key}/edit/", form_data(version=1))
+    draft.refresh_from_db()
+    assert (response.status_code, response["Location"]) == (302, f"/apply/{draft.key}/")
+    assert (draft.status, draft.number) == (Status.SUBMITTED, f"2021-CZ-{len(others) + 1:03d}")
