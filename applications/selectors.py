@@ -221,8 +221,16 @@ def application_as_seen_by(application: Application, user: User) -> ShownApplica
     return ShownApplication(application, list(application.leaders.all()), list(application.honours.all()))
 
 
-def applications_for_list(user: User) -> QuerySet[Application]:
-    return applications_visible_to(user).order_by("-campaign__year", "-updated_at")
+# The long texts no list page shows. Left out of a list's query: the database sorts every row it
+# could list before taking one page, and sorting thousands of rows carrying them was most of the
+# time of a list page (bench/pages.py).
+LIST_DEFERRED = ("achievements", "unit_opinion", "special_reason", "review_opinion")
+
+
+def applications_for_list(user: User, *, lean: bool = False) -> QuerySet[Application]:
+    """The applications `user` may see, newest campaign first; `lean` leaves out LIST_DEFERRED."""
+    rows = applications_visible_to(user).order_by("-campaign__year", "-updated_at")
+    return rows.defer(*LIST_DEFERRED) if lean else rows
 
 
 def applications_as_seen_by(user: User) -> list[Application]:

@@ -46,7 +46,11 @@ from applications.services import (
 from applications.uploads import quota_of
 from applications.workflow import EDITABLE, TransitionNotAllowed
 from gangwei.deadlines import StageClosed, current_campaign
+from gangwei.paging import page_of_rows
 from gangwei.roles import is_applicant
+
+# 我的申报 shows this many applications a page (a unit of a large employer may have many).
+MY_APPLICATIONS_PAGE_SIZE = 20
 
 
 def _applicant_only(request: HttpRequest) -> None:
@@ -59,19 +63,21 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     _applicant_only(request)
     state = apply_state_for(request)
     extensions = state.extensions  # one query, not one per row
+    page = page_of_rows(applications_for_list(request.user, lean=True), request.GET.get("page"), MY_APPLICATIONS_PAGE_SIZE)
     rows = [
         {
             "application": a,
             "next_step": next_step(a, extensions=extensions),
             "deadline": deadline_for(a, extensions=extensions),
         }
-        for a in applications_for_list(request.user)
+        for a in page.object_list
     ]
     return render(
         request,
         "applications/my_applications.html",
         {
             "rows": rows,
+            "page": page,
             "campaign": state.campaign,
             "deadline": state.deadline,
             "closed": closed_notice(state.deadline, request.user.organisation, phrases.DOING_NEW),

@@ -1,6 +1,9 @@
 """Benchmark: the applicant's and reviewer's pages — queries and server time per request.
 
-    python bench/pages.py [--runs N]
+    python bench/pages.py [--runs N] [--sizes 50,500,5000] [--only NAME] [--profile]
+
+(--only measures the pages whose name contains NAME; --profile prints a pyinstrument profile of
+each measured page on stderr.)
 
 Builds a throw-away SQLite database (migrate, fixtures, seed_demo, then 30 more submitted
 applications in 城中区 so the reviewer's list is not trivially short: 34 rows), logs in as the demo users
@@ -31,6 +34,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--sizes", default="50,500,5000", help="the list pages' sizes, comma-separated")
+    parser.add_argument("--profile", action="store_true", help="a pyinstrument profile of each page, on stderr")
+    parser.add_argument("--only", default="", help="measure only the pages whose name contains this")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="gangwei-bench-")
@@ -99,6 +105,8 @@ def main() -> None:
     ]
 
     def measure(name: str, client: Client, url: str, runs: int) -> None:
+        if args.only and args.only not in name:
+            return
         response = client.get(url)
         if response.status_code != 200:
             print(f"{name}_status: {response.status_code} status")
@@ -111,6 +119,13 @@ def main() -> None:
             start = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - start)
+        if args.profile:
+            from pyinstrument import Profiler
+
+            with Profiler(interval=0.0005) as profiler:
+                client.get(url)
+            print(f"--- {name} {url}", file=sys.stderr)
+            print(profiler.output_text(unicode=True, show_all=False), file=sys.stderr)
         print(f"{name}_queries: {len(queries.captured_queries)} queries")
         print(f"{name}_median: {statistics.median(times) * 1000:.1f} ms")
         print(f"{name}_bytes: {len(response.content)} bytes")
@@ -138,7 +153,8 @@ def main() -> None:
         ("public_publicity", Client(), f"/publicity/{year}/"),
     ]
     made = 0
-    runs = {50: args.runs, 500: max(3, args.runs // 4), 5000: max(3, args.runs // 10)}
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    runs = {size: args.runs if size <= 50 else max(3, args.runs * 50 // size) for size in sizes}
     for size in runs:
         batch = [
             Application(

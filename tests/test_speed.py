@@ -93,3 +93,26 @@ def test_submit_queries(apply_window, campaign, unit, applicant, client_for, oth
     draft.refresh_from_db()
     assert (response.status_code, response["Location"]) == (302, f"/apply/{draft.key}/")
     assert (draft.status, draft.number) == (Status.SUBMITTED, f"2021-CZ-{len(others) + 1:03d}")
+
+
+# --- 我的申报 pages: flat whatever the number of applications ----------------------------------------
+
+
+def test_my_applications_pages_twenty_at_a_time(apply_window, campaign, unit, applicant, client_for):
+    for i in range(21):
+        ApplicationFactory(campaign=campaign, unit=unit, applicant_name=f"岗位{i:02d}")
+    client = client_for(applicant)
+    first, second = client.get("/apply/"), client.get("/apply/?page=2")
+
+    assert [len(first.context["rows"]), len(second.context["rows"])] == [20, 1]
+    assert '<span class="page-link">第1页 / 共2页</span>' in first.content.decode()
+    assert '<a class="page-link" href="?page=2">下一页</a>' in first.content.decode()
+    assert '<a class="page-link" href="?page=1">上一页</a>' in second.content.decode()
+    assert [len(client.get(f"/apply/?page={p}").context["rows"]) for p in ("99", "abc", "-3", "0", "")] == [
+        1, 20, 20, 20, 20
+    ]
+
+
+def test_my_applications_one_page_has_no_pager(apply_window, campaign, unit, applicant, client_for):
+    ApplicationFactory(campaign=campaign, unit=unit)
+    assert 'aria-label="分页"' not in client_for(applicant).get("/apply/").content.decode()

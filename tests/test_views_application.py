@@ -609,9 +609,10 @@ def test_my_applications_query_count_is_constant(
     client = client_for(applicant)
 
     # 1 session, 2 user with its organisation, 3 current campaign, 4 the unit's and body's
-    # extensions (once, not per row), 5 the applications with campaign and unit; the session is not
-    # written (refreshed at login, SlidingSessionMiddleware).
-    with django_assert_num_queries(5):
+    # extensions (once, not per row), 5 the count of applications (the pager), 6 the keys of the
+    # page's applications, in order, 7 those applications with campaign and unit; the session is not
+    # written (SlidingSessionMiddleware).
+    with django_assert_num_queries(7):
         response = client.get("/apply/")
 
     assert len(response.context["rows"]) == len(statuses)
