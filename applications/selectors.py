@@ -157,17 +157,20 @@ class ApplicantActions:
     can_upload: bool = False
 
 
-def applicant_actions(application: Application, user: User) -> ApplicantActions:
+def applicant_actions(
+    application: Application, user: User, *, extensions: list[DeadlineExtension] | None = None
+) -> ApplicantActions:
+    """What the unit may do now; `extensions` (extensions_for the unit) spares the window queries."""
     if role_of(user) != Role.APPLICANT or application.unit_id != user.organisation_id:
         return ApplicantActions()
     status, campaign, unit = application.status, application.campaign, application.unit
     edit_stage, attach_stage = EDITABLE.get(status), ATTACHABLE.get(status)
-    can_edit = edit_stage is not None and stage_is_open(campaign, edit_stage, unit)
+    can_edit = edit_stage is not None and stage_is_open(campaign, edit_stage, unit, extensions=extensions)
     return ApplicantActions(
         can_edit=can_edit,
         can_submit=can_edit,
         can_withdraw=Action.WITHDRAW in allowed_actions(application, user),
-        can_upload=attach_stage is not None and stage_is_open(campaign, attach_stage, unit),
+        can_upload=attach_stage is not None and stage_is_open(campaign, attach_stage, unit, extensions=extensions),
     )
 
 

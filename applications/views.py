@@ -45,7 +45,7 @@ from applications.services import (
 )
 from applications.uploads import quota_of
 from applications.workflow import EDITABLE, TransitionNotAllowed
-from gangwei.deadlines import StageClosed, current_campaign
+from gangwei.deadlines import StageClosed, current_campaign, extensions_for
 from gangwei.paging import page_of_rows
 from gangwei.roles import is_applicant
 
@@ -238,6 +238,12 @@ def application_edit(request: HttpRequest, key: str) -> HttpResponse:
 def application_detail(request: HttpRequest, key: str) -> HttpResponse:
     application = application_for_page(request.user, key)
     shown = application_as_seen_by(application, request.user)
+    # The unit's and its body's extensions, read once for every window the page shows (the unit's
+    # own user shares the menu's read).
+    if application.unit_id == request.user.organisation_id:
+        extensions = apply_state_for(request).extensions
+    else:
+        extensions = extensions_for(application.unit)
     return render(
         request,
         "applications/detail.html",
@@ -247,10 +253,10 @@ def application_detail(request: HttpRequest, key: str) -> HttpResponse:
             "leaders": shown.leaders,
             "honours": shown.honours,
             "is_submitted_version": shown.is_submitted_version,
-            "next_step": next_step(application),
-            "deadline": deadline_for(application),
+            "next_step": next_step(application, extensions=extensions),
+            "deadline": deadline_for(application, extensions=extensions),
             "timeline": timeline(application, request.user),
-            "actions": applicant_actions(application, request.user),
+            "actions": applicant_actions(application, request.user, extensions=extensions),
             "quota": quota_of(application.attachments.all()),
             "app_messages": messages_of(application),
         },

@@ -116,3 +116,16 @@ def test_my_applications_pages_twenty_at_a_time(apply_window, campaign, unit, ap
 def test_my_applications_one_page_has_no_pager(apply_window, campaign, unit, applicant, client_for):
     ApplicationFactory(campaign=campaign, unit=unit)
     assert 'aria-label="分页"' not in client_for(applicant).get("/apply/").content.decode()
+
+
+def test_detail_queries(apply_window, campaign, unit, applicant, client_for, others, django_assert_num_queries):
+    from applications.services import application_submit
+
+    application = application_submit(application=ApplicationFactory(campaign=campaign, unit=unit), user=applicant)
+    client = client_for(applicant)
+    # 1 session, 2 user, 3 the application, 4 leaders, 5 honours, 6 attachments, 7 the timeline,
+    # 8 the quota, 9 the messages, 10 the current campaign and 11 the unit's and body's extensions
+    # (the menu's, shared by every window the page shows).
+    with django_assert_num_queries(11):
+        response = client.get(f"/apply/{application.key}/")
+    assert response.status_code == 200
