@@ -96,8 +96,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "gangwei.urls"
 
-# Widgets render through TEMPLATES, so templates/ may override one (admin's split date/time, for labels).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+# Widgets render through TEMPLATES, so templates/ may override one (admin's split date/time, for labels);
+# the commonest are written in Python, with the same output (gangwei/formrender.py).
+FORM_RENDERER = "gangwei.formrender.FastTemplatesSetting"
 
 TEMPLATES = [
     {

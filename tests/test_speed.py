@@ -129,3 +129,62 @@ def test_detail_queries(apply_window, campaign, unit, applicant, client_for, oth
     with django_assert_num_queries(11):
         response = client.get(f"/apply/{application.key}/")
     assert response.status_code == 200
+
+
+# --- widgets written in Python render the same characters as Django's templates -------------------
+
+HOSTILE = '<b>"韦&amp;\'小红</b> & <script>'
+
+
+def _forms_to_compare(campaign, unit):
+    from django import forms as django_forms
+
+    from applications.forms import ApplicationFormBundle
+    from gangwei.forms import LoginForm, RegistrationForm
+    from review.city.forms_publicity import ObjectionForm, PublishForm
+    from review.city.forms_training import TrainingSessionForm
+    from review.forms import ReopenForm
+
+    empty = ApplicationFormBundle(instance=ApplicationFactory(campaign=campaign, unit=unit))
+    hostile = ApplicationFormBundle(
+        {
+            **form_data(button="save", version="x", leaders=({"name": HOSTILE, "gender": "<F>", "title": "", "phone": HOSTILE},)),
+            "applicant_name": HOSTILE,
+            "achievements": HOSTILE,
+            "category": HOSTILE,
+            "staff_total": "-1",
+            "pledge": "",
+        }
+    )
+    hostile.is_valid()
+    found = [empty.form, *empty.leaders, empty.leaders.empty_form, hostile.form, *hostile.leaders, *hostile.honours]
+    found.append(LoginForm())  # unbound: a bound one would try to log in
+    for form_class in (RegistrationForm, ReopenForm, PublishForm, ObjectionForm, TrainingSessionForm):
+        try:
+            found.append(form_class(data={name: HOSTILE for name in form_class.base_fields}))
+        except TypeError:
+            continue
+
+    class Grouped(django_forms.Form):
+        choice = django_forms.ChoiceField(choices=[("甲组", [("1", "<一>"), ("2", "二")]), ("3", "三")], initial="2")
+        flags = django_forms.BooleanField(required=False, initial=True)
+
+    found.append(Grouped())
+    return found
+
+
+def test_python_widgets_equal_django_templates(campaign, unit):
+    from django.forms.renderers import TemplatesSetting
+
+    from gangwei.formrender import FastTemplatesSetting
+
+    fast, stock = FastTemplatesSetting(), TemplatesSetting()
+    assert fast.own is True
+    compared = 0
+    for form in _forms_to_compare(campaign, unit):
+        for bound in form:
+            widget, name, value = bound.field.widget, bound.html_name, bound.value()
+            attrs = bound.build_widget_attrs({"id": bound.auto_id} if bound.auto_id else {})
+            assert widget.render(name, value, attrs, renderer=fast) == widget.render(name, value, attrs, renderer=stock)
+            compared += 1
+    assert compared > 60
