@@ -9,7 +9,8 @@ Builds a throw-away SQLite database (migrate, fixtures, seed_demo, then 30 more 
 applications in 城中区 so the reviewer's list is not trivially short: 34 rows), logs in as the demo users
 through Django's test client, and requests each page N times (default 20) after one warm-up.
 Prints, per page, the number of SQL queries and the median time of the whole request as the
-test client sees it (URL routing, middleware, view, template), in milliseconds.
+test client sees it (URL routing, middleware, view, template), in milliseconds; then the same for
+the form's save and submit POSTs (each on a fresh draft).
 
 Then every list page with one body holding 50, 500 and 5,000 reported applications (bulk-created
 in 柳南区, each with a leader and its submission event): the unit's 我的申报 (/apply/), the body's
@@ -132,6 +133,44 @@ def main() -> None:
 
     for name, client, url in pages:
         measure(name, client, url, args.runs)
+
+    def form_post(application: Application, version: int, button: str) -> dict:
+        """What the browser posts from the 附件1 form of `application`: its saved values."""
+        post = {"version": str(version), button: "1"}
+        for field, value in data.items():
+            if isinstance(value, bool):
+                if value:
+                    post[field] = "on"
+            elif value is not None:
+                post[field] = str(value)
+        for prefix, rows in (("leaders", leaders), ("honours", honours)):
+            post[f"{prefix}-TOTAL_FORMS"], post[f"{prefix}-INITIAL_FORMS"] = str(len(rows)), "0"
+            for i, row in enumerate(rows):
+                for field, value in row.items():
+                    post[f"{prefix}-{i}-{field}"] = value
+        return post
+
+    def measure_posts(button: str, runs: int) -> None:
+        """The save (草稿) or submit POST of the form: each run on a fresh draft of unit1."""
+        if args.only and args.only not in f"{button}_post":
+            return
+        times, counts = [], []
+        for _ in range(runs + 1):
+            draft = application_create(
+                user=unit1, campaign=template.campaign, data=data, leaders=leaders, honours=honours
+            )
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = applicant.post(f"/apply/{draft.key}/edit/", form_post(draft, draft.version, button))
+                times.append(time.perf_counter() - start)
+            assert response.status_code == 302, (button, response.status_code)
+            counts.append(len(queries.captured_queries))
+        print(f"{button}_post_queries: {counts[-1]} queries")
+        print(f"{button}_post_median: {statistics.median(times[1:]) * 1000:.1f} ms")
+
+    measure_posts("save", args.runs)
+    measure_posts("submit", args.runs)
 
     # Every list page with one body holding 50, 500 and 5,000 reported applications.
     body = Organisation.objects.get(code="LN")
