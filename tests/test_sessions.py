@@ -82,3 +82,12 @@ def test_logout_does_not_recreate_the_session(applicant, client_for):
     client.post("/accounts/logout/")
 
     assert Session.objects.count() == 0
+
+
+def test_refresh_interval_as_long_as_the_age_is_a_system_check_error(settings):
+    from gangwei.checks import check_session_refresh
+
+    settings.SESSION_REFRESH_INTERVAL = settings.SESSION_COOKIE_AGE
+    assert [error.id for error in check_session_refresh(None)] == ["gangwei.E020"]
+    settings.SESSION_REFRESH_INTERVAL = 60
+    assert check_session_refresh(None) == []
