@@ -188,3 +188,35 @@ def test_python_widgets_equal_django_templates(campaign, unit):
             assert widget.render(name, value, attrs, renderer=fast) == widget.render(name, value, attrs, renderer=stock)
             compared += 1
     assert compared > 60
+
+
+def _tags_only(html: str) -> str:
+    """The HTML without the blank space between tags (which the browser does not show)."""
+    import re
+
+    html = re.sub(r"\s+", " ", str(html))
+    return re.sub(r"\s*(<|>)\s*", lambda m: m.group(1) if m.group(1) == "<" else ">", html).replace("> ", ">")
+
+
+def test_lean_row_fields_equal_crispy(campaign, unit):
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from applications.forms import ApplicationFormBundle
+    from gangwei.templatetags.lean_fields import lean_field
+
+    bundle = ApplicationFormBundle(
+        form_data(
+            button="save",
+            leaders=({"name": HOSTILE, "gender": "<F>", "title": "", "phone": "1"}, {"name": "覃丽", "gender": "F"}),
+            honours=({"year": "<2019>", "title": "", "issuer": HOSTILE},),
+        )
+    )
+    bundle.is_valid()
+    fresh = ApplicationFormBundle(instance=ApplicationFactory(campaign=campaign, unit=unit))
+    compared = 0
+    for formset in (bundle.leaders, bundle.honours, fresh.leaders, fresh.honours):
+        for form in [*formset, formset.empty_form]:
+            for field in form.visible_fields():
+                assert _tags_only(lean_field(field)) == _tags_only(as_crispy_field(field)), field.html_name
+                compared += 1
+    assert compared > 30
