@@ -157,17 +157,20 @@ class ApplicantActions:
     can_upload: bool = False
 
 
-def applicant_actions(application: Application, user: User) -> ApplicantActions:
+def applicant_actions(
+    application: Application, user: User, *, extensions: list[DeadlineExtension] | None = None
+) -> ApplicantActions:
+    """What the unit may do now; `extensions` (extensions_for the unit) spares the window queries."""
     if role_of(user) != Role.APPLICANT or application.unit_id != user.organisation_id:
         return ApplicantActions()
     status, campaign, unit = application.status, application.campaign, application.unit
     edit_stage, attach_stage = EDITABLE.get(status), ATTACHABLE.get(status)
-    can_edit = edit_stage is not None and stage_is_open(campaign, edit_stage, unit)
+    can_edit = edit_stage is not None and stage_is_open(campaign, edit_stage, unit, extensions=extensions)
     return ApplicantActions(
         can_edit=can_edit,
         can_submit=can_edit,
         can_withdraw=Action.WITHDRAW in allowed_actions(application, user),
-        can_upload=attach_stage is not None and stage_is_open(campaign, attach_stage, unit),
+        can_upload=attach_stage is not None and stage_is_open(campaign, attach_stage, unit, extensions=extensions),
     )
 
 
@@ -221,8 +224,16 @@ def application_as_seen_by(application: Application, user: User) -> ShownApplica
     return ShownApplication(application, list(application.leaders.all()), list(application.honours.all()))
 
 
-def applications_for_list(user: User) -> QuerySet[Application]:
-    return applications_visible_to(user).order_by("-campaign__year", "-updated_at")
+# The long texts no list page shows. Left out of a list's query: the database sorts every row it
+# could list before taking one page, and sorting thousands of rows carrying them was most of the
+# time of a list page (bench/pages.py).
+LIST_DEFERRED = ("achievements", "unit_opinion", "special_reason", "review_opinion")
+
+
+def applications_for_list(user: User, *, lean: bool = False) -> QuerySet[Application]:
+    """The applications `user` may see, newest campaign first; `lean` leaves out LIST_DEFERRED."""
+    rows = applications_visible_to(user).order_by("-campaign__year", "-updated_at")
+    return rows.defer(*LIST_DEFERRED) if lean else rows
 
 
 def applications_as_seen_by(user: User) -> list[Application]:

@@ -6,11 +6,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import prefetch_related_objects
 
 from applications import phrases
 from applications.eligibility import submission_errors
-from applications.mail import notify_unit, organisation_recipients
-from applications.models import Application, Attachment, Honour, Leader, MessageKind, Status
+from applications.mail import notify_unit, organisation_recipients, split_recipients
+from applications.models import Application, Attachment, Honour, Leader, MessageKind, NumberCounter, Status
 from applications.uploads import check_quota, check_upload, quota_of
 from applications.workflow import ATTACHABLE, EDITABLE, Action, Note, record_note, transition
 from gangwei.deadlines import require_stage_open
@@ -132,7 +133,9 @@ def application_update(
             raise StaleForm()
         for name in APPLICATION_FIELDS:
             setattr(locked, name, data.get(name))
-        locked.full_clean(exclude=["key", "number"])
+        # The key, number, form token, campaign and unit are the locked row's own, unchanged here:
+        # nothing to validate (each would cost a query).
+        locked.full_clean(exclude=["key", "number", "form_token", "campaign", "unit"])
         locked.version += 1
         locked.save()
         _write_rows(locked, leaders, honours)
@@ -162,20 +165,48 @@ def _snapshot(application: Application) -> dict:
 
 
 def _assign_number(application: Application) -> list[str]:
-    """Give the application its 申报编号 (year-body-sequence) at its first submission."""
+    """Give the application its 申报编号 (year-body-sequence) at its first submission.
+
+    The sequence comes from the (campaign, body) counter row, locked and incremented in the
+    submission's transaction: two queries whatever the number of applications (transition() has
+    locked the body's row already, so submissions of one body queue there).
+    """
     if application.number:
         return []
-    body = Organisation.objects.select_for_update().get(pk=application.unit.parent_id)
+    body = application.unit.parent
     prefix = f"{application.campaign.year}-{body.code or body.pk}-"
-    taken = Application.objects.filter(campaign=application.campaign, number__startswith=prefix).values_list(
-        "number", flat=True
-    )
-    sequence = max((int(n.rsplit("-", 1)[1]) for n in taken), default=0) + 1
-    application.number = f"{prefix}{sequence:03d}"
+    counter = _number_counter(application.campaign, body, prefix)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    application.number = f"{prefix}{counter.last:03d}"
     return ["number"]
 
 
+def _number_counter(campaign: Campaign, body: Organisation, prefix: str) -> NumberCounter:
+    """The locked counter row; made on a body's first submission of the campaign, starting after any
+    number already given with its prefix (numbers made outside this service, e.g. imported)."""
+    counter = NumberCounter.objects.select_for_update().filter(campaign=campaign, body=body).first()
+    if counter is not None:
+        return counter
+    taken = Application.objects.filter(campaign=campaign, number__startswith=prefix).values_list("number", flat=True)
+    last = max((_sequence(n) for n in taken), default=0)
+    try:
+        with transaction.atomic():
+            return NumberCounter.objects.create(campaign=campaign, body=body, last=last)
+    except IntegrityError:  # made by a concurrent first submission meanwhile
+        return NumberCounter.objects.select_for_update().get(campaign=campaign, body=body)
+
+
+def _sequence(number: str) -> int:
+    try:
+        return int(number.rsplit("-", 1)[1])
+    except (IndexError, ValueError):
+        return 0
+
+
 def _submission_guard(application: Application) -> list[str]:
+    # The rules read the rows here and the event's snapshot reads them again: fetch them once.
+    prefetch_related_objects([application], "leaders", "honours")
     data, leaders, _ = application_data(application)
     errors = submission_errors(data=data, leaders=leaders)
     if errors:
@@ -196,7 +227,9 @@ def application_submit(*, application: Application, user: User) -> Application:
             snapshot=_snapshot,
         )
         # The receipt is written with the submission and delivered by the worker (DESIGN §8).
-        notify_unit(submitted, MessageKind.SUBMITTED)
+        receipt = notify_unit(submitted, MessageKind.SUBMITTED)
+    # Whom the receipt went to, for the page's message (spares reading the unit's users again).
+    submitted.receipt_recipients = split_recipients(receipt.recipients)
     return submitted
 
 

@@ -46,8 +46,12 @@ from applications.services import (
 from applications.uploads import quota_of
 from applications.workflow import EDITABLE, TransitionNotAllowed
 from audit import audited_download
-from gangwei.deadlines import StageClosed, current_campaign
+from gangwei.deadlines import StageClosed, current_campaign, extensions_for
+from gangwei.paging import page_of_rows
 from gangwei.roles import is_applicant
+
+# 我的申报 shows this many applications a page (a unit of a large employer may have many).
+MY_APPLICATIONS_PAGE_SIZE = 20
 
 
 def _applicant_only(request: HttpRequest) -> None:
@@ -60,19 +64,21 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     _applicant_only(request)
     state = apply_state_for(request)
     extensions = state.extensions  # one query, not one per row
+    page = page_of_rows(applications_for_list(request.user, lean=True), request.GET.get("page"), MY_APPLICATIONS_PAGE_SIZE)
     rows = [
         {
             "application": a,
             "next_step": next_step(a, extensions=extensions),
             "deadline": deadline_for(a, extensions=extensions),
         }
-        for a in applications_for_list(request.user)
+        for a in page.object_list
     ]
     return render(
         request,
         "applications/my_applications.html",
         {
             "rows": rows,
+            "page": page,
             "campaign": state.campaign,
             "deadline": state.deadline,
             "closed": closed_notice(state.deadline, request.user.organisation, phrases.DOING_NEW),
@@ -82,7 +88,8 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 def _render_form(request, bundle, application, campaign, status=200):
     """The 附件1 form; while the window is shut for this unit, a notice and the content read-only."""
-    deadline = deadline_for(application) if application else apply_state_for(request).deadline
+    state = apply_state_for(request)  # memoised: the menu's 新建申报 link reads it too
+    deadline = deadline_for(application, extensions=state.extensions) if application else state.deadline
     doing = phrases.DOING_EDIT if application else phrases.DOING_NEW
     closed = closed_notice(deadline, request.user.organisation, doing)
     if closed:
@@ -176,7 +183,9 @@ def _save(request: HttpRequest, application: Application | None) -> HttpResponse
 
 def _submitted_message(request: HttpRequest, application: Application) -> None:
     text = phrases.SUBMITTED.format(body=application.unit.parent.label)
-    recipients = receipt_recipients(application)
+    recipients = getattr(application, "receipt_recipients", None)  # set by application_submit
+    if recipients is None:
+        recipients = receipt_recipients(application)
     if recipients:
         text += phrases.RECEIPT_SENT.format(emails="、".join(recipients))
     messages.success(request, text)
@@ -230,6 +239,12 @@ def application_edit(request: HttpRequest, key: str) -> HttpResponse:
 def application_detail(request: HttpRequest, key: str) -> HttpResponse:
     application = application_for_page(request.user, key)
     shown = application_as_seen_by(application, request.user)
+    # The unit's and its body's extensions, read once for every window the page shows (the unit's
+    # own user shares the menu's read).
+    if application.unit_id == request.user.organisation_id:
+        extensions = apply_state_for(request).extensions
+    else:
+        extensions = extensions_for(application.unit)
     return render(
         request,
         "applications/detail.html",
@@ -239,10 +254,10 @@ def application_detail(request: HttpRequest, key: str) -> HttpResponse:
             "leaders": shown.leaders,
             "honours": shown.honours,
             "is_submitted_version": shown.is_submitted_version,
-            "next_step": next_step(application),
-            "deadline": deadline_for(application),
+            "next_step": next_step(application, extensions=extensions),
+            "deadline": deadline_for(application, extensions=extensions),
             "timeline": timeline(application, request.user),
-            "actions": applicant_actions(application, request.user),
+            "actions": applicant_actions(application, request.user, extensions=extensions),
             "quota": quota_of(application.attachments.all()),
             "app_messages": messages_of(application),
         },
@@ -254,7 +269,7 @@ def application_detail(request: HttpRequest, key: str) -> HttpResponse:
 def application_submit_view(request: HttpRequest, key: str) -> HttpResponse:
     application = get_application_for(request.user, key, write=True)
     try:
-        application_submit(application=application, user=request.user)
+        application = application_submit(application=application, user=request.user)
     except (StageClosed, TransitionNotAllowed) as exc:
         messages.error(request, exc.message)
     except ValidationError:

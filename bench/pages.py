@@ -1,17 +1,22 @@
 """Benchmark: the applicant's and reviewer's pages — queries and server time per request.
 
-    python bench/pages.py [--runs N]
+    python bench/pages.py [--runs N] [--sizes 50,500,5000] [--only NAME] [--profile]
+
+(--only measures the pages whose name contains NAME; --profile prints a pyinstrument profile of
+each measured page on stderr.)
 
 Builds a throw-away SQLite database (migrate, fixtures, seed_demo, then 30 more submitted
 applications in 城中区 so the reviewer's list is not trivially short: 34 rows), logs in as the demo users
 through Django's test client, and requests each page N times (default 20) after one warm-up.
 Prints, per page, the number of SQL queries and the median time of the whole request as the
-test client sees it (URL routing, middleware, view, template), in milliseconds.
+test client sees it (URL routing, middleware, view, template), in milliseconds; then the same for
+the form's save and submit POSTs (each on a fresh draft).
 
-Then the reviewer's queue (GET /review/) of one body holding 50, 500 and 5,000 submitted
-applications (bulk-created in 柳南区, each with a leader and its submission event): queries, median
-time and response size at each N. Neither the queries nor the time should grow with N (the queue
-pages; it never renders every row).
+Then every list page with one body holding 50, 500 and 5,000 reported applications (bulk-created
+in 柳南区, each with a leader and its submission event): the unit's 我的申报 (/apply/), the body's
+queue (/review/), the city's lists (/city/, /city/training/, /city/assessment/, /city/naming/,
+/city/publicity/) and the public lists (/named/<year>/, /publicity/<year>/): queries, median time
+and response size at each N. None of them should grow with N (they page; none renders every row).
 
 Prints one figure per line: `name: value unit`.
 """
@@ -30,6 +35,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--sizes", default="50,500,5000", help="the list pages' sizes, comma-separated")
+    parser.add_argument("--profile", action="store_true", help="a pyinstrument profile of each page, on stderr")
+    parser.add_argument("--only", default="", help="measure only the pages whose name contains this")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="gangwei-bench-")
@@ -98,8 +106,12 @@ def main() -> None:
     ]
 
     def measure(name: str, client: Client, url: str, runs: int) -> None:
+        if args.only and args.only not in name:
+            return
         response = client.get(url)
-        assert response.status_code == 200, (name, url, response.status_code)
+        if response.status_code != 200:
+            print(f"{name}_status: {response.status_code} status")
+            return
         reset_queries()  # the log is a bounded deque, full after seeding: empty it first
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
@@ -108,6 +120,13 @@ def main() -> None:
             start = time.perf_counter()
             client.get(url)
             times.append(time.perf_counter() - start)
+        if args.profile:
+            from pyinstrument import Profiler
+
+            with Profiler(interval=0.0005) as profiler:
+                client.get(url)
+            print(f"--- {name} {url}", file=sys.stderr)
+            print(profiler.output_text(unicode=True, show_all=False), file=sys.stderr)
         print(f"{name}_queries: {len(queries.captured_queries)} queries")
         print(f"{name}_median: {statistics.median(times) * 1000:.1f} ms")
         print(f"{name}_bytes: {len(response.content)} bytes")
@@ -115,16 +134,66 @@ def main() -> None:
     for name, client, url in pages:
         measure(name, client, url, args.runs)
 
-    # The queue of one body at 50, 500 and 5,000 submitted applications.
+    def form_post(application: Application, version: int, button: str) -> dict:
+        """What the browser posts from the 附件1 form of `application`: its saved values."""
+        post = {"version": str(version), button: "1"}
+        for field, value in data.items():
+            if isinstance(value, bool):
+                if value:
+                    post[field] = "on"
+            elif value is not None:
+                post[field] = str(value)
+        for prefix, rows in (("leaders", leaders), ("honours", honours)):
+            post[f"{prefix}-TOTAL_FORMS"], post[f"{prefix}-INITIAL_FORMS"] = str(len(rows)), "0"
+            for i, row in enumerate(rows):
+                for field, value in row.items():
+                    post[f"{prefix}-{i}-{field}"] = value
+        return post
+
+    def measure_posts(button: str, runs: int) -> None:
+        """The save (草稿) or submit POST of the form: each run on a fresh draft of unit1."""
+        if args.only and args.only not in f"{button}_post":
+            return
+        times, counts = [], []
+        for _ in range(runs + 1):
+            draft = application_create(
+                user=unit1, campaign=template.campaign, data=data, leaders=leaders, honours=honours
+            )
+            reset_queries()
+            with CaptureQueriesContext(connection) as queries:
+                start = time.perf_counter()
+                response = applicant.post(f"/apply/{draft.key}/edit/", form_post(draft, draft.version, button))
+                times.append(time.perf_counter() - start)
+            assert response.status_code == 302, (button, response.status_code)
+            counts.append(len(queries.captured_queries))
+        print(f"{button}_post_queries: {counts[-1]} queries")
+        print(f"{button}_post_median: {statistics.median(times[1:]) * 1000:.1f} ms")
+
+    measure_posts("save", args.runs)
+    measure_posts("submit", args.runs)
+
+    # Every list page with one body holding 50, 500 and 5,000 reported applications.
     body = Organisation.objects.get(code="LN")
     unit = Organisation.objects.create(kind=OrgKind.APPLICANT, name="柳南区基准测试单位", parent=body)
     queue_reviewer = User.objects.create(username="bench_liunan", organisation=body, first_name="柳南区审核员")
     applicant_user = User.objects.create(username="bench_liunan_unit", organisation=unit)
     snapshot = {**data, "leaders": leaders, "honours": honours}
     fields = {name: value for name, value in data.items() if hasattr(Application, name) and name != "applicant_name"}
-    queue = client_for(queue_reviewer.username)
+    year = template.campaign.year
+    list_pages = [
+        ("my_applications", client_for(applicant_user.username), "/apply/"),
+        ("review_queue", client_for(queue_reviewer.username), "/review/"),
+        ("city_list", client_for("city"), "/city/"),
+        ("city_training", client_for("city"), "/city/training/"),
+        ("city_assessment", client_for("city"), "/city/assessment/"),
+        ("city_naming", client_for("city"), "/city/naming/"),
+        ("city_publicity", client_for("city"), "/city/publicity/"),
+        ("public_named", Client(), f"/named/{year}/"),
+        ("public_publicity", Client(), f"/publicity/{year}/"),
+    ]
     made = 0
-    runs = {50: args.runs, 500: max(3, args.runs // 4), 5000: max(3, args.runs // 10)}
+    sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
+    runs = {size: args.runs if size <= 50 else max(3, args.runs * 50 // size) for size in sizes}
     for size in runs:
         batch = [
             Application(
@@ -132,8 +201,8 @@ def main() -> None:
                 campaign=template.campaign,
                 unit=unit,
                 applicant_name=f"柳南区基准岗位{i:05d}",
-                status=Status.SUBMITTED,
-                number=f"{template.campaign.year}-LN-{i:05d}",
+                status=Status.REPORTED,
+                number=f"{year}-LN-{i:05d}",
                 submitted_at=template.submitted_at,
             )
             for i in range(made + 1, size + 1)
@@ -160,7 +229,8 @@ def main() -> None:
             batch_size=500,
         )
         made = size
-        measure(f"review_queue_{size}", queue, "/review/", runs[size])
+        for name, client, url in list_pages:
+            measure(f"{name}_{size}", client, url, runs[size])
 
 
 if __name__ == "__main__":

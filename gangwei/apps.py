@@ -6,7 +6,10 @@ class GangweiConfig(AppConfig):
     verbose_name = "基础设置"
 
     def ready(self) -> None:
-        from gangwei import checks  # noqa: F401  (registers the system checks)
+        from gangwei import (
+            checks,  # noqa: F401  (registers the system checks)
+            middleware,  # noqa: F401  (a login notes its session's refresh time)
+        )
         from gangwei.admin_widgets import install
 
         install()  # admin autocomplete: a refused form with an unreadable key shows again, no 500

@@ -67,3 +67,21 @@ def check_secret_key(app_configs, **kwargs):
     if not settings.DEBUG and _secret_key_missing():
         return [Error(SECRET_KEY_MISSING, hint="Set the SECRET_KEY environment variable.", id="gangwei.E002")]
     return []
+
+
+@register()
+def check_session_refresh(app_configs, **kwargs):
+    """The session slides by rewriting it at most every SESSION_REFRESH_INTERVAL seconds: an interval
+    as long as the session's age would let an active user be logged out."""
+    from django.conf import settings
+
+    interval, age = settings.SESSION_REFRESH_INTERVAL, settings.SESSION_COOKIE_AGE
+    if not 0 <= interval < age:
+        return [
+            Error(
+                f"SESSION_REFRESH_INTERVAL ({interval}) must be at least 0 and shorter than SESSION_COOKIE_AGE ({age}).",
+                hint="Leave SESSION_REFRESH_INTERVAL unset (60 seconds).",
+                id="gangwei.E020",
+            )
+        ]
+    return []

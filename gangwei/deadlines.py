@@ -88,9 +88,15 @@ def within(opens_at: dt.datetime, closes_at: dt.datetime, now: dt.datetime | Non
 
 
 def stage_is_open(
-    campaign: Campaign, stage: Stage, organisation: Organisation | None, now: dt.datetime | None = None
+    campaign: Campaign,
+    stage: Stage,
+    organisation: Organisation | None,
+    now: dt.datetime | None = None,
+    *,
+    extensions: Iterable[DeadlineExtension] | None = None,
 ) -> bool:
-    return within(campaign.opens_at, stage_closes_at(campaign, stage, organisation), now)
+    closes_at = stage_closes_at(campaign, stage, organisation, extensions=extensions)
+    return within(campaign.opens_at, closes_at, now)
 
 
 def require_stage_open(campaign: Campaign, stage: Stage, organisation: Organisation | None) -> None:

@@ -11,7 +11,10 @@ keep what was typed (gangwei.forms.HygieneFormMixin).
 """
 
 import logging
+import time
 
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
@@ -105,3 +108,50 @@ def _invalid_utf8(request: HttpRequest) -> bool:
     except UnicodeDecodeError:
         return True
     return False
+
+
+# The session key holding when the session's expiry was last pushed forward (seconds since the epoch).
+SESSION_REFRESHED_KEY = "_refreshed"
+
+
+def mark_session_refreshed(session) -> None:
+    """Note that the session is being saved now, so that its expiry was just pushed forward."""
+    session[SESSION_REFRESHED_KEY] = int(time.time())
+
+
+class SlidingSessionMiddleware:
+    """Keep the inactivity timeout sliding without writing the session row on every request.
+
+    With SESSION_SAVE_EVERY_REQUEST each GET rewrote django_session (a dead tuple per request on
+    PostgreSQL). Here the session is saved, and its expiry moved to now + SESSION_COOKIE_AGE, only
+    when the last save is older than SESSION_REFRESH_INTERVAL seconds: a burst of requests writes the
+    row at most once per interval, and a user idle for SESSION_COOKIE_AGE is logged out (at most the
+    interval earlier than the age says). Sits just below SessionMiddleware, so that it marks the
+    session before SessionMiddleware decides whether to save it.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.session_key is None:
+            return response  # no session (anonymous, never saved) or flushed at logout: nothing to keep
+        if session.is_empty():
+            return response
+        refreshed = session.get(SESSION_REFRESHED_KEY)
+        if session.modified or not isinstance(refreshed, int):
+            mark_session_refreshed(session)  # saved anyway: note it for free
+        elif time.time() - refreshed >= settings.SESSION_REFRESH_INTERVAL:
+            mark_session_refreshed(session)
+        return response
+
+
+def _note_login(sender, request, user, **kwargs) -> None:
+    """A login saves a fresh session: its expiry is new, so the next requests need not write it."""
+    if request is not None and hasattr(request, "session"):
+        mark_session_refreshed(request.session)
+
+
+user_logged_in.connect(_note_login, dispatch_uid="gangwei.sliding_session")

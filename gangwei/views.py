@@ -45,7 +45,7 @@ def register(request: HttpRequest) -> HttpResponse:
             username=data["username"],
             password=data["password1"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="gangwei.auth_backends.OrganisationModelBackend")
         unit = user.organisation
         level, note = _apply_window_note(unit)
         messages.add_message(request, level, phrases.REGISTERED.format(unit=unit.name) + note)

@@ -33,6 +33,7 @@ from applications.workflow import EVENT_LABELS, Action, StaleDecision, Transitio
 from gangwei.dates import format_datetime
 from gangwei.deadlines import StageClosed, current_campaign, stage_closes_at
 from gangwei.models import Campaign, Organisation, Stage
+from gangwei.paging import page_of_rows
 from gangwei.roles import is_city, is_reviewer
 from review import phrases
 from review.city import phrases as city_phrases
@@ -483,7 +484,7 @@ def city(request: HttpRequest) -> HttpResponse:
     _city_only(request)
     campaign = _campaign()
     dashboard = city_dashboard(campaign)
-    page = _page(Paginator(applications_for_list(request.user), CITY_PAGE_SIZE), request.GET.get("page"))
+    page = page_of_rows(applications_for_list(request.user, lean=True), request.GET.get("page"), CITY_PAGE_SIZE)
     return render(
         request,
         "review/city.html",

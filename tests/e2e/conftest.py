@@ -180,7 +180,7 @@ def unit_user(body):
 def sign_in(context, live_server, user) -> None:
     """Give the browser a session for `user` without going through the login page."""
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="gangwei.auth_backends.OrganisationModelBackend")
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": live_server.url}])
 

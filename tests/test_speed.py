@@ -1,0 +1,226 @@
+"""What a request costs: the exact queries of the 附件1 form's GET, save and submit, whatever the
+number of applications already there, and the Python judgement of Application's check constraints,
+which must agree with the database's."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db.models import Q, Value
+
+from applications.models import PYTHON_CHECKS, Application, Category, NumberCounter, Status
+from tests.factories import ApplicationFactory
+from tests.test_views_application import form_data
+
+# --- the check constraints judged in Python agree with the database ------------------------------
+
+CASES = [
+    {"staff_total": 5, "staff_women": 3, "status": Status.DRAFT, "category": Category.TEAM},
+    {"staff_total": 5, "staff_women": 5, "status": Status.SUBMITTED, "category": ""},
+    {"staff_total": 5, "staff_women": 6, "status": Status.DRAFT, "category": Category.OFFICE},
+    {"staff_total": None, "staff_women": 6, "status": Status.NAMED, "category": Category.NEW_ORG},
+    {"staff_total": 0, "staff_women": None, "status": "bogus", "category": "bogus"},
+    {"staff_total": 0, "staff_women": 0, "status": "", "category": Category.MILITARY},
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("values", CASES)
+def test_python_checks_agree_with_the_database(values):
+    application = Application(**values)
+    for constraint in Application._meta.constraints:
+        if constraint.name not in PYTHON_CHECKS:
+            continue
+        against = {
+            name: Value(getattr(application, name), output_field=Application._meta.get_field(name))
+            for name in PYTHON_CHECKS[constraint.name][0]
+        }
+        in_database = Q(constraint.condition).check(against)  # Django's own judgement, one query
+        assert PYTHON_CHECKS[constraint.name][1](application) == in_database, (constraint.name, values)
+
+
+@pytest.mark.django_db
+def test_women_above_total_still_refused_by_validation(campaign, unit):
+    application = ApplicationFactory.build(campaign=campaign, unit=unit, staff_total=3, staff_women=4)
+    with pytest.raises(ValidationError) as refused:
+        application.validate_constraints()
+    assert refused.value.messages == ["女性人数不能大于岗位总人数。"]
+
+
+# --- the form's requests: exact query counts with 1 and 30 applications ---------------------------
+
+
+@pytest.fixture(params=[1, 30], ids=["1 application", "30 applications"])
+def others(request, campaign, unit):
+    made = [
+        ApplicationFactory(campaign=campaign, unit=unit, status=Status.SUBMITTED, number=f"2021-CZ-{i + 1:03d}")
+        for i in range(request.param - 1)
+    ]
+    NumberCounter.objects.create(campaign=campaign, body=unit.parent, last=len(made))
+    return made
+
+
+def test_edit_form_queries(apply_window, campaign, unit, applicant, client_for, others, django_assert_num_queries):
+    draft = ApplicationFactory(campaign=campaign, unit=unit)
+    client = client_for(applicant)
+    # 1 session, 2 user with organisation and body, 3 the application with campaign and unit,
+    # 4 leaders, 5 honours, 6 the current campaign (menu), 7 the unit's and body's extensions
+    # (the page's deadline and the menu's 新建申报 link share them); the session is not written.
+    with django_assert_num_queries(7):
+        response = client.get(f"/apply/{draft.key}/edit/")
+    assert response.status_code == 200
+
+
+def test_save_queries(apply_window, campaign, unit, applicant, client_for, others, django_assert_num_queries):
+    draft = ApplicationFactory(campaign=campaign, unit=unit)
+    client = client_for(applicant)
+    # 1 session, 2 user, 3 the application; in one transaction: 4 savepoint, 5 the locked row,
+    # 6 the APPLY window's extensions, 7 update, 8-9 leaders deleted and written, 10 honours
+    # deleted, 11 the event, 12 release. No constraint is judged by a query (Application.validate_constraints).
+    with django_assert_num_queries(12):
+        response = client.post(f"/apply/{draft.key}/edit/", form_data(button="save", version=1))
+    assert (response.status_code, response["Location"]) == (302, f"/apply/{draft.key}/edit/")
+
+
+def test_submit_queries(apply_window, campaign, unit, applicant, client_for, others, django_assert_num_queries):
+    draft = ApplicationFactory(campaign=campaign, unit=unit)
+    client = client_for(applicant)
+    # 1-3 session, user, application; the save: 4-12 (as test_save_queries); the submission:
+    # 13-14 savepoints, 15 the body's lock, 16 the application's lock, 17 the APPLY window,
+    # 18 leaders, 19 honours (once for the rules and the snapshot), 20 the counter's lock,
+    # 21 its update, 22 the application, 23 the event, 24 release; the receipt: 25 the review
+    # window, 26 the unit's addresses, 27 savepoint, 28 message, 29 its task, 30-31 releases.
+    with django_assert_num_queries(31):
+        response = client.post(f"/apply/{draft.key}/edit/", form_data(version=1))
+    draft.refresh_from_db()
+    assert (response.status_code, response["Location"]) == (302, f"/apply/{draft.key}/")
+    assert (draft.status, draft.number) == (Status.SUBMITTED, f"2021-CZ-{len(others) + 1:03d}")
+
+
+# --- 我的申报 pages: flat whatever the number of applications ----------------------------------------
+
+
+def test_my_applications_pages_twenty_at_a_time(apply_window, campaign, unit, applicant, client_for):
+    for i in range(21):
+        ApplicationFactory(campaign=campaign, unit=unit, applicant_name=f"岗位{i:02d}")
+    client = client_for(applicant)
+    first, second = client.get("/apply/"), client.get("/apply/?page=2")
+
+    assert [len(first.context["rows"]), len(second.context["rows"])] == [20, 1]
+    assert '<span class="page-link">第1页 / 共2页</span>' in first.content.decode()
+    assert '<a class="page-link" href="?page=2">下一页</a>' in first.content.decode()
+    assert '<a class="page-link" href="?page=1">上一页</a>' in second.content.decode()
+    assert [len(client.get(f"/apply/?page={p}").context["rows"]) for p in ("99", "abc", "-3", "0", "")] == [
+        1, 20, 20, 20, 20
+    ]
+
+
+def test_my_applications_one_page_has_no_pager(apply_window, campaign, unit, applicant, client_for):
+    ApplicationFactory(campaign=campaign, unit=unit)
+    assert 'aria-label="分页"' not in client_for(applicant).get("/apply/").content.decode()
+
+
+def test_detail_queries(apply_window, campaign, unit, applicant, client_for, others, django_assert_num_queries):
+    from applications.services import application_submit
+
+    application = application_submit(application=ApplicationFactory(campaign=campaign, unit=unit), user=applicant)
+    client = client_for(applicant)
+    # 1 session, 2 user, 3 the application, 4 leaders, 5 honours, 6 attachments, 7 the timeline,
+    # 8 the quota, 9 the messages, 10 the current campaign and 11 the unit's and body's extensions
+    # (the menu's, shared by every window the page shows).
+    with django_assert_num_queries(11):
+        response = client.get(f"/apply/{application.key}/")
+    assert response.status_code == 200
+
+
+# --- widgets written in Python render the same characters as Django's templates -------------------
+
+HOSTILE = '<b>"韦&amp;\'小红</b> & <script>'
+
+
+def _forms_to_compare(campaign, unit):
+    from django import forms as django_forms
+
+    from applications.forms import ApplicationFormBundle
+    from gangwei.forms import LoginForm, RegistrationForm
+    from review.city.forms_publicity import ObjectionForm, PublishForm
+    from review.city.forms_training import TrainingSessionForm
+    from review.forms import ReopenForm
+
+    empty = ApplicationFormBundle(instance=ApplicationFactory(campaign=campaign, unit=unit))
+    hostile = ApplicationFormBundle(
+        {
+            **form_data(button="save", version="x", leaders=({"name": HOSTILE, "gender": "<F>", "title": "", "phone": HOSTILE},)),
+            "applicant_name": HOSTILE,
+            "achievements": HOSTILE,
+            "category": HOSTILE,
+            "staff_total": "-1",
+            "pledge": "",
+        }
+    )
+    hostile.is_valid()
+    found = [empty.form, *empty.leaders, empty.leaders.empty_form, hostile.form, *hostile.leaders, *hostile.honours]
+    found.append(LoginForm())  # unbound: a bound one would try to log in
+    for form_class in (RegistrationForm, ReopenForm, PublishForm, ObjectionForm, TrainingSessionForm):
+        try:
+            found.append(form_class(data={name: HOSTILE for name in form_class.base_fields}))
+        except TypeError:
+            continue
+
+    class Grouped(django_forms.Form):
+        choice = django_forms.ChoiceField(choices=[("甲组", [("1", "<一>"), ("2", "二")]), ("3", "三")], initial="2")
+        flags = django_forms.BooleanField(required=False, initial=True)
+
+    found.append(Grouped())
+    return found
+
+
+def test_python_widgets_equal_django_templates(campaign, unit):
+    from django.forms.renderers import TemplatesSetting
+
+    from gangwei.formrender import FastTemplatesSetting
+
+    fast, stock = FastTemplatesSetting(), TemplatesSetting()
+    assert fast.own is True
+    compared = 0
+    for form in _forms_to_compare(campaign, unit):
+        for bound in form:
+            widget, name, value = bound.field.widget, bound.html_name, bound.value()
+            attrs = bound.build_widget_attrs({"id": bound.auto_id} if bound.auto_id else {})
+            assert widget.render(name, value, attrs, renderer=fast) == widget.render(name, value, attrs, renderer=stock)
+            compared += 1
+    assert compared > 60
+
+
+def _tags_only(html: str) -> str:
+    """The HTML without the blank space between tags (which the browser does not show)."""
+    import re
+
+    html = re.sub(r"\s+", " ", str(html))
+    return re.sub(r"\s*(<|>)\s*", lambda m: m.group(1) if m.group(1) == "<" else ">", html).replace("> ", ">")
+
+
+def test_lean_row_fields_equal_crispy(campaign, unit):
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+
+    from applications.forms import ApplicationFormBundle
+    from gangwei.templatetags.lean_fields import lean_field
+
+    bundle = ApplicationFormBundle(
+        form_data(
+            button="save",
+            leaders=({"name": HOSTILE, "gender": "<F>", "title": "", "phone": "1"}, {"name": "覃丽", "gender": "F"}),
+            honours=({"year": "<2019>", "title": "", "issuer": HOSTILE},),
+        )
+    )
+    bundle.is_valid()
+    fresh = ApplicationFormBundle(instance=ApplicationFactory(campaign=campaign, unit=unit))
+    compared = 0
+    hostile = ApplicationFormBundle({**form_data(button="save"), "applicant_name": HOSTILE, "staff_total": "x", "achievements": HOSTILE})
+    hostile.is_valid()
+    forms = [bundle.form, hostile.form, fresh.form]
+    for formset in (bundle.leaders, bundle.honours, fresh.leaders, fresh.honours):
+        forms += [*formset, formset.empty_form]
+    for form in forms:
+        for field in form.visible_fields():
+            assert _tags_only(lean_field(field)) == _tags_only(as_crispy_field(field)), field.html_name
+            compared += 1
+    assert compared > 70
