@@ -284,3 +284,21 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
+
+# --- stateless servers ---
+# Any number of identical app servers may run on one database (DESIGN §10), so no state may live in
+# one process's memory. Sessions are in the database (Django's default engine), lockouts too (axes'
+# database handler), messages in a signed cookie with the session as fallback (Django's default
+# FallbackStorage), CSRF in a cookie. Nothing in the project calls Django's cache today; the default
+# would be LocMemCache, one per process, which would quietly give each server its own copy the day
+# something (a rate limit, a fragment cache, axes' cache handler) starts using it. The cache is
+# therefore the database's own table (`manage.py createcachetable`, run beside migrate; the test
+# database gets it from Django's test runner).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": env_str("CACHE_TABLE", "gangwei_cache"),
+    }
+}
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
