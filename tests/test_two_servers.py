@@ -12,9 +12,7 @@ process's memory, so it is copied, migrated and empty, to a file that the server
 """
 
 import datetime as dt
-import http.cookiejar
 import os
-import re
 import socket
 import sqlite3
 import subprocess
@@ -24,7 +22,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -37,6 +34,7 @@ from applications import phrases
 from applications.models import Application, ApplicationEvent, Status
 from gangwei.models import Campaign
 from tests.factories import ApplicationFactory, BodyFactory, CampaignFactory, UnitFactory, UserFactory
+from tests.http_client import Answer, Browser, csrf_of, form_of, replaced
 
 # Committed rows, so that the servers see them; "__all__" takes in the SQLite file's alias too.
 pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
@@ -44,108 +42,6 @@ pytestmark = pytest.mark.django_db(transaction=True, databases="__all__")
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "Gangwei-2021-test"  # what UserFactory sets
 SERVER_ALIAS = "two_servers"  # SQLite only: this process's connection to the servers' file
-
-
-# --- the client: one cookie jar, no automatic redirects -----------------------------------------
-
-
-@dataclass
-class Answer:
-    status: int
-    location: str
-    text: str
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None  # a 302 is answered as it is, so the test sees where it points
-
-
-class Browser:
-    """A browser's cookie jar behind a load balancer: the same cookies go to whichever server."""
-
-    def __init__(self):
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
-
-    def request(self, base: str, path: str, data: list[tuple[str, str]] | None = None) -> Answer:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(base + path, data=body)
-        try:
-            with self.opener.open(request, timeout=20) as response:
-                return Answer(response.status, response.headers.get("Location", ""), response.read().decode())
-        except urllib.error.HTTPError as error:
-            return Answer(error.code, error.headers.get("Location", ""), error.read().decode())
-
-    def cookie(self, name: str) -> str | None:
-        return next((c.value for c in self.jar if c.name == name), None)
-
-    def set_cookie(self, name: str, value: str) -> None:
-        self.jar.set_cookie(
-            http.cookiejar.Cookie(
-                0, name, value, None, False, "127.0.0.1", False, False, "/", True, False, None, False, None, None, {}
-            )
-        )
-
-
-class FormFields(HTMLParser):
-    """The fields a browser would post from the form with id `form_id` (no buttons)."""
-
-    def __init__(self, form_id: str):
-        super().__init__()
-        self.form_id = form_id
-        self.inside = False
-        self.fields: list[tuple[str, str]] = []
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._text = ""
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = a.get("id") == self.form_id
-        if not self.inside or "disabled" in a:
-            return
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.fields.append((name, a.get("value") or ("on" if a.get("type") == "checkbox" else "")))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, ""
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields.append((self._select, a.get("value", "")))
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "textarea" and self._textarea:
-            # A browser drops the one newline that follows <textarea>.
-            self.fields.append((self._textarea, self._text.removeprefix("\n")))
-            self._textarea = None
-        elif tag == "select":
-            self._select = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text += data
-
-
-def form_of(html: str, form_id: str) -> list[tuple[str, str]]:
-    parser = FormFields(form_id)
-    parser.feed(html)
-    return parser.fields
-
-
-def replaced(fields: list[tuple[str, str]], **values: str) -> list[tuple[str, str]]:
-    return [(name, values.get(name, value)) for name, value in fields]
-
-
-def csrf_of(html: str) -> str:
-    """The CSRF token of the page's forms (the same in all of them)."""
-    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
 
 
 # --- the servers ---------------------------------------------------------------------------------
