@@ -6,6 +6,7 @@ caller sees where a 302 points and the cookies it set. The form reader posts wha
 
 import http.cookiejar
 import re
+import secrets
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,6 +20,7 @@ class Answer:
     location: str
     text: str
     set_cookies: list[str] = field(default_factory=list, compare=False, repr=False)
+    content: bytes = field(default=b"", compare=False, repr=False)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -34,21 +36,32 @@ class Browser:
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect)
 
-    def request(self, base: str, path: str, data: list[tuple[str, str]] | None = None) -> Answer:
-        body = urllib.parse.urlencode(data).encode() if data is not None else None
-        request = urllib.request.Request(base + path, data=body)
+    def request(
+        self,
+        base: str,
+        path: str,
+        data: list[tuple[str, str]] | None = None,
+        files: list[tuple[str, str, bytes]] | None = None,
+    ) -> Answer:
+        """GET, or POST `data` (url-encoded, or multipart with `files`: (field, filename, bytes))."""
+        headers = {}
+        if files:
+            body, headers["Content-Type"] = _multipart(data or [], files)
+        else:
+            body = urllib.parse.urlencode(data).encode() if data is not None else None
+        request = urllib.request.Request(base + path, data=body, headers=headers)
         try:
-            with self.opener.open(request, timeout=self.timeout) as response:
-                return Answer(
-                    response.status,
-                    response.headers.get("Location", ""),
-                    response.read().decode(),
-                    response.headers.get_all("Set-Cookie") or [],
-                )
+            response = self.opener.open(request, timeout=self.timeout)
         except urllib.error.HTTPError as error:
+            response = error
+        with response:
+            content = response.read()
             return Answer(
-                error.code, error.headers.get("Location", ""), error.read().decode(),
-                error.headers.get_all("Set-Cookie") or [],
+                response.status,
+                response.headers.get("Location", ""),
+                content.decode(errors="replace"),
+                response.headers.get_all("Set-Cookie") or [],
+                content,
             )
 
     def cookie(self, name: str) -> str | None:
@@ -60,6 +73,22 @@ class Browser:
                 0, name, value, None, False, domain, False, False, "/", True, False, None, False, None, None, {}
             )
         )
+
+
+def _multipart(data: list[tuple[str, str]], files: list[tuple[str, str, bytes]]) -> tuple[bytes, str]:
+    boundary = secrets.token_hex(16)
+    parts = []
+    for name, value in data:
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, filename, content in files:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            "Content-Type: application/octet-stream\r\n\r\n".encode()
+            + content
+            + b"\r\n"
+        )
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 class _FormFields(HTMLParser):

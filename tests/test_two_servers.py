@@ -12,6 +12,7 @@ process's memory, so it is copied, migrated and empty, to a file that the server
 """
 
 import datetime as dt
+import hashlib
 import os
 import socket
 import sqlite3
@@ -33,7 +34,7 @@ from django.utils import timezone
 from applications import phrases
 from applications.models import Application, ApplicationEvent, Status
 from gangwei.models import Campaign
-from tests.factories import ApplicationFactory, BodyFactory, CampaignFactory, UnitFactory, UserFactory
+from tests.factories import ApplicationFactory, BodyFactory, CampaignFactory, UnitFactory, UserFactory, pdf_bytes
 from tests.http_client import Answer, Browser, csrf_of, form_of, replaced
 
 # Committed rows, so that the servers see them; "__all__" takes in the SQLite file's alias too.
@@ -122,12 +123,16 @@ def servers(django_db_setup, django_db_blocker, tmp_path_factory):
         PRIVATE_MEDIA_ROOT=str(tmp / "private"),  # the configured storage: the same folder for both
         PYTHONUNBUFFERED="1",
     )
+    # An empty configuration: one sync worker each whatever the repository's gunicorn.conf.py says
+    # (gunicorn reads ./gunicorn.conf.py unless told another file).
+    config = tmp / "gunicorn.conf.py"
+    config.write_text("")
     processes, urls, logs = [], [], []
     for name in ("a", "b"):
         port = _free_port()
         log = tmp / f"gunicorn-{name}.log"
         command = [
-            sys.executable, "-m", "gunicorn", "gangwei.wsgi",
+            sys.executable, "-m", "gunicorn", "gangwei.wsgi", "--config", str(config),
             "--bind", f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "sync", "--timeout", "30",
         ]
         with log.open("w") as out:
@@ -296,3 +301,25 @@ def test_deadline_change_is_enforced_by_both_servers_at_once(servers, draft):
     application.refresh_from_db()
     assert (application.status, application.achievements) == (Status.SUBMITTED, "延期后乙服务器")
     assert Application.objects.filter(campaign=campaign, status=Status.SUBMITTED).count() == 1
+
+
+def test_file_uploaded_on_a_is_downloaded_from_b(servers, draft):
+    """The scans go to the configured storage, never to one server's own disk."""
+    application, user = draft
+    browser = Browser()
+    assert log_in(browser, servers.a, user.username).status == 302
+    detail = browser.request(servers.b, f"/apply/{application.key}/")
+    content = pdf_bytes()
+
+    uploaded = browser.request(
+        servers.a,
+        f"/apply/{application.key}/attachments/",
+        [("csrfmiddlewaretoken", csrf_of(detail.text))],
+        files=[("files", "盖章扫描件.pdf", content)],
+    )
+    assert (uploaded.status, uploaded.location) == (302, f"/apply/{application.key}/")
+    attachment = application.attachments.get()
+    assert attachment.sha256 == hashlib.sha256(content).hexdigest()
+    downloaded = browser.request(servers.b, f"/apply/{application.key}/attachments/{attachment.pk}/")
+    assert downloaded.status == 200
+    assert hashlib.sha256(downloaded.content).hexdigest() == attachment.sha256
