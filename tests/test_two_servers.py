@@ -157,6 +157,10 @@ def servers(django_db_setup, django_db_blocker, tmp_path_factory):
                 connections[SERVER_ALIAS].close()
             del connections[SERVER_ALIAS]
             del connections.settings[SERVER_ALIAS]
+    # A server error that a test's assertions did not catch still fails the module, with the trace.
+    crashed = [log.read_text() for log in logs if "Traceback" in log.read_text()]
+    if crashed:
+        pytest.fail("a server logged a traceback:\n" + "\n".join(crashed), pytrace=False)
 
 
 @pytest.fixture
