@@ -293,7 +293,8 @@ LOGGING = {
 # would be LocMemCache, one per process, which would quietly give each server its own copy the day
 # something (a rate limit, a fragment cache, axes' cache handler) starts using it. The cache is
 # therefore the database's own table (`manage.py createcachetable`, run beside migrate; the test
-# database gets it from Django's test runner).
+# database gets it from Django's test runner). `check --deploy` refuses a process-local cache or
+# sessions on local disk (gangwei.E081, E082); tests/test_two_servers.py runs two servers on one database.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
@@ -302,3 +303,4 @@ CACHES = {
 }
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # failed logins counted in the database
