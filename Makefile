@@ -17,8 +17,9 @@ STAGE ?= apply
 PYTEST_ARGS ?=
 
 # Debian packages: the CJK fonts and HarfBuzz's subsetter for the PDF (WeasyPrint), Chromium for the
-# browser tests, poppler-utils to look at PDFs, fontconfig so WeasyPrint finds the fonts.
-DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils fontconfig
+# browser tests, poppler-utils to look at PDFs, fontconfig so WeasyPrint finds the fonts,
+# postgresql-client for manage.py backup / restore (pg_dump, pg_restore) on PostgreSQL.
+DEBIAN_PACKAGES := fonts-noto-cjk libharfbuzz-subset0 chromium poppler-utils fontconfig postgresql-client
 # Node.js and npm install Bootstrap; Debian's are used only when no node/npm is on PATH.
 NODE_PACKAGES := nodejs npm
 

@@ -19,6 +19,7 @@ UPLOAD_BAD_TYPE = "只能上传 PDF、JPEG 或 PNG 格式的扫描件；此文�
 UPLOAD_EMPTY = "文件是空的，请重新选择。"
 UPLOAD_DONE = "已上传：{name}"
 UPLOAD_DELETED = "已删除附件：{name}"
+UPLOAD_FILE_MISSING = "这个附件的文件已不在服务器上，请重新上传或联系系统管理员。"
 
 # -- Rows and length limits ---------------------------------------------------------------------
 LEADER_NAME_MISSING = "请填写负责人姓名，或删除这一行。"

@@ -45,6 +45,7 @@ from applications.services import (
 )
 from applications.uploads import quota_of
 from applications.workflow import EDITABLE, TransitionNotAllowed
+from audit import audited_download
 from gangwei.deadlines import StageClosed, current_campaign
 from gangwei.roles import is_applicant
 
@@ -280,6 +281,7 @@ def application_withdraw_view(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def application_pdf(request: HttpRequest, key: str) -> HttpResponse:
     from applications.pdf import render_application_pdf
 
@@ -338,10 +340,16 @@ def attachment_upload(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def attachment_download(request: HttpRequest, key: str, attachment_id: int) -> HttpResponse:
     attachment = get_attachment_for(request.user, key, attachment_id)
+    try:
+        # Streams from whatever storage holds it (local folder or S3 bucket), never from a path.
+        stored = attachment.file.open("rb")
+    except (OSError, ValueError):  # FileNotFoundError from any storage: the object is gone
+        raise Http404(phrases.UPLOAD_FILE_MISSING) from None
     response = FileResponse(
-        attachment.file.open("rb"),
+        stored,
         content_type=attachment.content_type,
         as_attachment=True,
         filename=attachment.original_name,

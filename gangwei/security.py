@@ -1,6 +1,7 @@
 """Request-level safety: the client's address for the login lockout (behind a known number of
 reverse proxies), and no page of a logged-in user kept by a browser or proxy cache."""
 
+import ipaddress
 from collections.abc import Callable
 
 from django.conf import settings
@@ -20,7 +21,13 @@ def client_ip(request: HttpRequest) -> str:
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
     if len(forwarded) < count:
         return remote
-    return forwarded[-count]
+    chosen = forwarded[-count]
+    try:
+        # Not an address (a proxy counted that is not there, so the client wrote it): django-axes
+        # and the audit trail store addresses in an inet column, where such text is a server error.
+        return str(ipaddress.ip_address(chosen[:64]))
+    except ValueError:
+        return remote
 
 
 class PrivateNoStoreMiddleware:

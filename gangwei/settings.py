@@ -285,6 +285,74 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# --- operations: object storage, /healthz ---
+# Uploaded scans and filed 汇总表 go to an S3-compatible bucket (AWS S3, MinIO, Aliyun OSS, Tencent
+# COS …) through django-storages when S3_BUCKET is set; without it they stay in PRIVATE_MEDIA_ROOT.
+# The objects are private (no ACL, no pre-signed URL: gangwei/storage.py); every download streams
+# through the view that checks access. With S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY empty, boto3's
+# own chain applies (AWS_* variables, an instance role).
+S3_BUCKET = env_str("S3_BUCKET")
+_S3_VARIABLES = [
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
+    "S3_PREFIX",
+    "S3_ADDRESSING_STYLE",
+]
+if not S3_BUCKET and any(env_str(name) for name in _S3_VARIABLES):
+    raise ImproperlyConfigured("S3_BUCKET must be set when any other S3_* variable is (or unset them all)")
+if bool(env_str("S3_ACCESS_KEY_ID")) != bool(env_str("S3_SECRET_ACCESS_KEY")):
+    raise ImproperlyConfigured("S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY go together")
+S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "auto")  # MinIO: path; Aliyun OSS: virtual
+if S3_ADDRESSING_STYLE not in {"auto", "path", "virtual"}:
+    raise ImproperlyConfigured(f"S3_ADDRESSING_STYLE must be auto, path or virtual, got {S3_ADDRESSING_STYLE!r}")
+if S3_BUCKET:
+    from botocore.config import Config as S3ClientConfig
+
+    STORAGES["default"] = {
+        "BACKEND": "gangwei.storage.PrivateS3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            # A key prefix inside the bucket, when the bucket is shared with other data.
+            "location": env_str("S3_PREFIX").strip("/"),
+            # Names are random; a filed 汇总表 is a record and is never written over all the same.
+            "file_overwrite": False,
+            "client_config": S3ClientConfig(
+                s3={"addressing_style": S3_ADDRESSING_STYLE},
+                signature_version="s3v4",
+                connect_timeout=env_int("S3_CONNECT_TIMEOUT", 5),
+                read_timeout=env_int("S3_READ_TIMEOUT", 30),
+                retries={"max_attempts": 3, "mode": "standard"},
+                # Checksums only where S3 requires them: several S3-compatible services refuse the
+                # CRC headers that recent botocore adds by default.
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
+        },
+    }
+
+# /healthz (gangwei/health.py) answers before every other middleware: no login, no HTTPS redirect,
+# no Host check. HEALTHZ_CHECKS leaves a check out (e.g. "database,storage" for a balancer that must
+# not take the web servers out of rotation because the mail worker stopped).
+HEALTHZ_CHECKS = env_list("HEALTHZ_CHECKS", "database,storage,worker")
+if not set(HEALTHZ_CHECKS) <= {"database", "storage", "worker"}:
+    raise ImproperlyConfigured(f"HEALTHZ_CHECKS may name database, storage, worker; got {HEALTHZ_CHECKS!r}")
+HEALTHZ_TIMEOUT = env_int("HEALTHZ_TIMEOUT", 3)  # seconds the storage probe may take
+HEALTHZ_QUEUE_MAX_MINUTES = env_int("HEALTHZ_QUEUE_MAX_MINUTES", 10)  # a due task older than this: worker fail
+MIDDLEWARE.insert(0, "gangwei.health.HealthCheckMiddleware")
+
+# --- audit trail ---
+# audit: logins, lockouts, admin changes, exports and deadline edits (等保2.0 keeps at least six
+# months). `manage.py prune_audit` deletes events older than this many days; under 183 is refused
+# (system check audit.E001, and the command).
+INSTALLED_APPS = [*INSTALLED_APPS, "audit"]
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400)
+
 # --- stateless servers ---
 # Any number of identical app servers may run on one database (DESIGN §10), so no state may live in
 # one process's memory. Sessions are in the database (Django's default engine), lockouts too (axes'

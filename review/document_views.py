@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from audit import audited_download
 from gangwei.deadlines import current_campaign
 from gangwei.models import Campaign
 from gangwei.roles import Role, is_city, is_reviewer, role_of
@@ -43,6 +44,7 @@ def _require_reviewer(request: HttpRequest) -> None:
 
 
 @login_required
+@audited_download
 def summary_xlsx(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request)
     campaign = _campaign()
@@ -52,6 +54,7 @@ def summary_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def summary_pdf(request: HttpRequest) -> HttpResponse:
     _require_reviewer(request)
     campaign = _campaign()
@@ -101,6 +104,7 @@ def summary_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def filed_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
     role = role_of(request.user)
     reports = SummaryReport.objects.select_related("campaign", "body")
@@ -122,6 +126,7 @@ def filed_xlsx(request: HttpRequest, report_id: int) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def city_summary_xlsx(request: HttpRequest) -> HttpResponse:
     if not is_city(request.user):
         raise PermissionDenied(phrases.ONLY_CITY)

@@ -220,3 +220,24 @@ def assessment_window():
     """Freeze time on 2021-03-01 10:00 Asia/Shanghai: inside the training and 考核 windows."""
     with time_machine.travel(IN_ASSESSMENT_WINDOW, tick=True) as traveller:
         yield traveller
+
+
+# --- object storage: a real S3-compatible server (ops helper) ---------------------------------------
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's standalone S3 server, one process for the whole session (tests/s3server.py)."""
+    from tests.s3server import S3Server
+
+    server = S3Server().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_server, settings) -> str:
+    """A fresh, empty bucket, and the default storage pointed at it as S3_BUCKET would."""
+    bucket = s3_server.new_bucket()
+    settings.STORAGES = s3_server.storages(bucket)
+    return bucket

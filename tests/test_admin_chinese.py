@@ -18,6 +18,8 @@ from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from applications.models import Application, Attachment
+from audit import Action
+from audit.models import AuditEvent
 from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage, User
 from review.models import Quota, Review, SummaryReport
 from tests.factories import ApplicationFactory, shanghai
@@ -110,6 +112,22 @@ def every_kind(superuser, campaign, unit, applicant):
             filed_by=superuser, filed_at=shanghai(2020, 10, 1, 9, 0, 0),
         ),
         **city_stage_objects(campaign, application, superuser),
+        AuditEvent: AuditEvent.objects.create(
+            occurred_at=shanghai(2020, 9, 1, 9, 0, 0),
+            actor=superuser,
+            username="root",
+            action=Action.DEADLINE,
+            target=f"创建年度：{campaign}",
+            ip="10.0.0.1",
+            user_agent="Mozilla/5.0",
+            detail={
+                "model": "gangwei.Campaign",
+                "object_id": campaign.pk,
+                "change": "修改",
+                "changes": {"apply_closes_at": ["2020-09-20T23:59:59+08:00", "2020-09-21T23:59:59+08:00"]},
+                "reason": "延长一天",
+            },
+        ),
     }
 
 

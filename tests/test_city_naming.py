@@ -337,12 +337,12 @@ def test_query_counts_do_not_grow(
         # not-named posts; the session's refreshed expiry (savepoint, update, release)
         with django_assert_num_queries(10):
             assert client.get(NAMING).status_code == 200
-        # session, user, organisation, campaign, named posts; the session (3)
+        # session, user, organisation, campaign, named posts; the session (3); the audit row
         for name in ["review:naming_xlsx", "review:naming_pdf", "review:certificates_pdf"]:
-            with django_assert_num_queries(8):
+            with django_assert_num_queries(9):
                 assert client.get(reverse(name)).status_code == 200
         # ... and the leaders, in one query
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             assert client.get(reverse("review:roster_xlsx")).status_code == 200
     client.logout()
     # campaign, named posts, years

@@ -15,6 +15,8 @@ from gangwei.security import client_ip
         (1, "1.2.3.4, 203.0.113.9", "203.0.113.9"),  # a forged first entry is ignored
         (2, "1.2.3.4, 203.0.113.9, 10.1.1.1", "203.0.113.9"),
         (2, "203.0.113.9", "10.0.0.5"),  # fewer entries than proxies: fall back
+        (1, "not-an-address", "10.0.0.5"),  # not an address (a miscounted proxy): fall back
+        (1, "1.2.3.4, " + "9" * 10_000, "10.0.0.5"),
     ],
 )
 def test_client_ip_behind_proxies(settings, proxies, forwarded, expected):

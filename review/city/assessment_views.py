@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from applications.access import get_application_for
 from applications.models import Application, Status
 from applications.workflow import TransitionNotAllowed
+from audit import audited_download
 from gangwei.dates import format_date, format_datetime
 from gangwei.deadlines import StageClosed, stage_closes_at, stage_is_open
 from gangwei.models import Campaign, Stage
@@ -241,6 +242,7 @@ def ranking(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def ranking_xlsx(request: HttpRequest) -> HttpResponse:
     city_only(request)
     campaign = city_campaign()

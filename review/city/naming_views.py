@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from applications.access import applications_visible_to
 from applications.workflow import StaleDecision, TransitionNotAllowed
+from audit import audited_download
 from gangwei.deadlines import StageClosed, stage_closes_at
 from gangwei.models import Campaign, Stage
 from review.city import phrases
@@ -127,6 +128,7 @@ def naming(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def naming_pdf(request: HttpRequest) -> HttpResponse:
     from review.documents.naming import naming_list_pdf
 
@@ -137,6 +139,7 @@ def naming_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def naming_xlsx(request: HttpRequest) -> HttpResponse:
     from review.documents.naming import naming_list_workbook
 
@@ -147,6 +150,7 @@ def naming_xlsx(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def certificates_pdf(request: HttpRequest) -> HttpResponse:
     from review.documents.certificates import certificates_pdf as render_certificates
     from review.documents.certificates import part_count, part_of
@@ -168,6 +172,7 @@ def certificates_pdf(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@audited_download
 def roster_xlsx(request: HttpRequest) -> HttpResponse:
     from review.documents.naming import roster_workbook
 

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from applications.models import Application, Status
 from applications.pdf import application_pdf_filename, render_application_pdf
+from audit.services import record_command_export
 from gangwei.commands import reviewing_body_named
 from gangwei.models import Campaign
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
                     f"无法写入文件“{path}”：{exc.strerror or exc}。已导出 {written} 份，其余未导出。"
                 ) from None
             written += 1
+        record_command_export(folder, year=year, body=body or "", applications=written)
         self.stdout.write(f"已导出 {written} 份申报表 PDF 到 {folder}")
 
     def _folder(self, output: str) -> Path:

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from applications.access import VISIBLE_TO_CITY
 from applications.models import Application
+from audit.services import record_command_export
 from gangwei.commands import reviewing_body_named
 from gangwei.models import Campaign
 from review.documents.summary import summary_workbook
@@ -53,4 +54,5 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"无法写入文件“{path}”：{exc.strerror or exc}。") from None
         scope = bodies[0].label if body else f"全市 {len(bodies)} 个初审单位"
+        record_command_export(path, year=year, scope=scope, applications=count)
         self.stdout.write(f"已导出 {year} 年度汇总表（{scope}，共 {count} 份申报）到 {path}")
