@@ -134,6 +134,9 @@ def main() -> int:
         CSRF_COOKIE_SECURE="false",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
         PRIVATE_MEDIA_ROOT=str(workdir / "private"),
+        # Collected once and kept between runs (collectstatic compresses every file: a minute), out of
+        # the repository, where the test suite's WhiteNoise would find it.
+        STATIC_ROOT=str(Path(tempfile.gettempdir()) / "gangwei-surge-static"),
         PYTHONUNBUFFERED="1",
     )
     sys.path.insert(0, str(ROOT))

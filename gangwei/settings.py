@@ -372,3 +372,6 @@ CACHES = {
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # failed logins counted in the database
+# Where collectstatic writes: bench/surge.py keeps its copy outside the repository, since WhiteNoise
+# in the test suite would otherwise pick up var/staticfiles.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))
