@@ -43,6 +43,7 @@ help:
 run: deps venv assets
 	@mkdir -p var
 	DEBUG=true $(PY) manage.py migrate --noinput
+	DEBUG=true $(PY) manage.py createcachetable
 	DEBUG=true $(PY) manage.py loaddata fixtures/organisations.json fixtures/campaign_2021.json
 	DEBUG=true SITE_URL="$${SITE_URL:-http://$(ADDR)}" $(PY) manage.py seed_demo --stage $(STAGE)
 	@echo "打开 http://$(ADDR)/ ，用上面的演示账号登录；Ctrl+C 停止。演示邮件由后台的 db_worker 打印在控制台。"

@@ -85,3 +85,37 @@ def check_session_refresh(app_configs, **kwargs):
             )
         ]
     return []
+
+
+# State that one process (or one machine's disk) keeps for itself: a second app server would not see
+# it, so a user's next request, answered by another server, would find it missing (DESIGN §10).
+PROCESS_LOCAL_CACHES = {
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.filebased.FileBasedCache",
+}
+PROCESS_LOCAL_SESSIONS = {"django.contrib.sessions.backends.file"}
+
+
+@register(deploy=True)
+def check_stateless(app_configs, **kwargs):
+    """Every app server must share the cache and the sessions through the database (or another
+    shared service): nothing a request leaves behind may live only in the process that served it."""
+    problems = []
+    for alias, cache in settings.CACHES.items():
+        if cache.get("BACKEND") in PROCESS_LOCAL_CACHES:
+            problems.append(
+                Error(
+                    f"The cache {alias!r} ({cache['BACKEND']}) is kept by each process for itself.",
+                    hint="Use django.core.cache.backends.db.DatabaseCache (run `manage.py createcachetable`).",
+                    id="gangwei.E081",
+                )
+            )
+    if settings.SESSION_ENGINE in PROCESS_LOCAL_SESSIONS:
+        problems.append(
+            Error(
+                f"Sessions ({settings.SESSION_ENGINE}) are kept on one machine's disk.",
+                hint="Use django.contrib.sessions.backends.db.",
+                id="gangwei.E082",
+            )
+        )
+    return problems

@@ -360,3 +360,26 @@ AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 400)
 # Sessions expire after SESSION_COOKIE_AGE without activity; the expiry slides forward on use, but the
 # session row is rewritten at most once per this many seconds (gangwei.middleware.SlidingSessionMiddleware).
 SESSION_REFRESH_INTERVAL = env_int("SESSION_REFRESH_INTERVAL", 60)
+
+# --- stateless servers ---
+# Any number of identical app servers may run on one database (DESIGN §10), so no state may live in
+# one process's memory. Sessions are in the database (Django's default engine), lockouts too (axes'
+# database handler), messages in a signed cookie with the session as fallback (Django's default
+# FallbackStorage), CSRF in a cookie. Nothing in the project calls Django's cache today; the default
+# would be LocMemCache, one per process, which would quietly give each server its own copy the day
+# something (a rate limit, a fragment cache, axes' cache handler) starts using it. The cache is
+# therefore the database's own table (`manage.py createcachetable`, run beside migrate; the test
+# database gets it from Django's test runner). `check --deploy` refuses a process-local cache or
+# sessions on local disk (gangwei.E081, E082); tests/test_two_servers.py runs two servers on one database.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": env_str("CACHE_TABLE", "gangwei_cache"),
+    }
+}
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # failed logins counted in the database
+# Where collectstatic writes: bench/surge.py keeps its copy outside the repository, since WhiteNoise
+# in the test suite would otherwise pick up var/staticfiles.
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(STATIC_ROOT)))
