@@ -94,6 +94,9 @@ def server_env(db_env: dict[str, str], debug: bool = False) -> dict[str, str]:
             "SITE_URL": f"http://{HOST}:{PORT_APP}",
             "DJANGO_SETTINGS_MODULE": "gangwei.settings",
             "PYTHONPATH": str(ROOT),
+            # collectstatic's output outside the repository: WhiteNoise in the test suite would
+            # otherwise find var/staticfiles and serve it with a storage the tests replace.
+            "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "gangwei-load-static"),
         }
     )
     return env
