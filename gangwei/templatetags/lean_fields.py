@@ -12,10 +12,10 @@ from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import forms, template
 from django.conf import settings
 from django.templatetags.l10n import unlocalize
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from gangwei.formrender import _attrs
+from gangwei.formrender import _attrs, conditional_escape
 
 register = template.Library()
 
