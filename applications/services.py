@@ -13,8 +13,8 @@ from applications.eligibility import submission_errors
 from applications.mail import notify_unit, organisation_recipients, split_recipients
 from applications.models import Application, Attachment, Honour, Leader, MessageKind, NumberCounter, Status
 from applications.uploads import check_quota, check_upload, quota_of
-from applications.workflow import ATTACHABLE, EDITABLE, Action, Note, record_note, transition
-from gangwei.deadlines import require_stage_open
+from applications.workflow import ATTACHABLE, EDITABLE, Action, Note, TransitionNotAllowed, record_note, transition
+from gangwei.deadlines import StageClosed, require_stage_open
 from gangwei.models import Campaign, Organisation, Stage, User
 from gangwei.roles import Role, role_of
 
@@ -59,17 +59,19 @@ def _require_applicant(user: User, application: Application | None = None) -> No
         raise PermissionDenied(phrases.ONLY_APPLICANT)
 
 
-def _write_rows(application: Application, leaders: list[dict], honours: list[dict]) -> None:
+def _write_rows(application: Application, leaders: list[dict], honours: list[dict]) -> tuple[list, list]:
+    """Replace the application's rows; returns the rows written (the snapshot reads them, not the table)."""
     application.leaders.all().delete()
-    Leader.objects.bulk_create(
+    written_leaders = Leader.objects.bulk_create(
         Leader(application=application, position=i, **{k: row.get(k) or "" for k in LEADER_FIELDS})
         for i, row in enumerate(leaders)
     )
     application.honours.all().delete()
-    Honour.objects.bulk_create(
+    written_honours = Honour.objects.bulk_create(
         Honour(application=application, position=i, **{k: row.get(k) or "" for k in HONOUR_FIELDS})
         for i, row in enumerate(honours)
     )
+    return written_leaders, written_honours
 
 
 def application_create(
@@ -229,6 +231,72 @@ def application_submit(*, application: Application, user: User) -> Application:
         # The receipt is written with the submission and delivered by the worker (DESIGN §8).
         receipt = notify_unit(submitted, MessageKind.SUBMITTED)
     # Whom the receipt went to, for the page's message (spares reading the unit's users again).
+    submitted.receipt_recipients = split_recipients(receipt.recipients)
+    return submitted
+
+
+def application_update_and_submit(
+    *, application: Application, user: User, version: int, data: dict, leaders: list[dict], honours: list[dict]
+) -> Application | None:
+    """Save the form and submit it (the form's 提交 button) in ONE transaction.
+
+    The two steps as separate transactions lock the row twice, read the window's deadline twice and
+    read the rows back for the snapshot: here the save runs as transition()'s guard on the row it
+    has locked (body first, then application: the order every writer keeps), so the window is
+    checked once, on the locked row, exactly as the submission alone checks it (the editable stage
+    of a draft or returned application is the stage of its SUBMIT or RESUBMIT), and the snapshot
+    is taken from the rows just written.
+
+    Every refusal (a closed window, a status changed meanwhile, a field or a rule failing) rolls the
+    whole transaction back and returns None: the caller then runs the two steps, application_update
+    then application_submit, so the user sees exactly what they always saw (the refusal of the save,
+    or a saved draft with the rules' problems). A stale form raises StaleForm here directly, as the
+    save would.
+    """
+    _require_applicant(user, application)
+    if submission_errors(data=data, leaders=leaders):
+        return None  # the rules refuse the typed data: the two steps save the draft and say why
+    action = Action.RESUBMIT if application.status == Status.RETURNED else Action.SUBMIT
+    written: dict[str, list] = {}
+
+    def save_then_check(locked: Application) -> list[str]:
+        if locked.version != version:
+            if not _same_content(locked, data, leaders, honours):
+                raise StaleForm()
+            # The same save arrived twice (a double click): submit what is stored.
+            prefetch_related_objects([locked], "leaders", "honours")
+            written["leaders"], written["honours"] = list(locked.leaders.all()), list(locked.honours.all())
+            fields = []
+        else:
+            for name in APPLICATION_FIELDS:
+                setattr(locked, name, data.get(name))
+            locked.full_clean(exclude=["key", "number", "form_token", "campaign", "unit"])
+            locked.version += 1  # the save's version; transition() adds the submission's
+            written["leaders"], written["honours"] = _write_rows(locked, leaders, honours)
+            record_note(application=locked, action=Note.EDIT, actor=user)
+            fields = list(APPLICATION_FIELDS)
+        stored = {name: getattr(locked, name) for name in APPLICATION_FIELDS}
+        stored_leaders = [{k: getattr(row, k) for k in LEADER_FIELDS} for row in written["leaders"]]
+        errors = submission_errors(data=stored, leaders=stored_leaders)
+        if errors:
+            raise ValidationError(errors)
+        return fields + _assign_number(locked)
+
+    def snapshot(locked: Application) -> dict:
+        return {
+            **{name: getattr(locked, name) for name in APPLICATION_FIELDS},
+            "leaders": [{k: getattr(row, k) for k in LEADER_FIELDS} for row in written["leaders"]],
+            "honours": [{k: getattr(row, k) for k in HONOUR_FIELDS} for row in written["honours"]],
+        }
+
+    try:
+        with transaction.atomic():
+            submitted = transition(
+                application=application, action=action, actor=user, guard=save_then_check, snapshot=snapshot
+            )
+            receipt = notify_unit(submitted, MessageKind.SUBMITTED)
+    except (StageClosed, TransitionNotAllowed, PermissionDenied, ValidationError):
+        return None
     submitted.receipt_recipients = split_recipients(receipt.recipients)
     return submitted
 

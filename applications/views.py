@@ -37,6 +37,7 @@ from applications.services import (
     application_data,
     application_submit,
     application_update,
+    application_update_and_submit,
     application_withdraw,
     attachment_add,
     attachment_check_changeable,
@@ -135,6 +136,19 @@ def _save(request: HttpRequest, application: Application | None) -> HttpResponse
                 form_token=bundle.form_token,
             )
         else:
+            if "submit" in request.POST:
+                # Save and submit in one transaction; None when refused: the two steps below answer.
+                submitted = application_update_and_submit(
+                    application=application,
+                    user=request.user,
+                    version=bundle.version or 0,
+                    data=bundle.data,
+                    leaders=bundle.leader_rows,
+                    honours=bundle.honour_rows,
+                )
+                if submitted is not None:
+                    _submitted_message(request, submitted)
+                    return redirect("applications:detail", key=submitted.key)
             application = application_update(
                 application=application,
                 user=request.user,

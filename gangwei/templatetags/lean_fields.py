@@ -2,21 +2,24 @@
 
 The 附件1 form repeats its 岗位负责人 and 曾获荣誉 rows (and a template row for each), and crispy's
 field.html with its includes took most of the form's rendering time (bench/pages.py --profile).
-For a plain text, number or select field with crispy's default layout this filter writes the same
-elements, attributes and texts (only the blank lines between tags differ; tests/test_speed.py
-compares both); any other field goes through crispy as before.
+For a plain text, number or select field, a checkbox and a set of radio buttons with crispy's
+default layout this filter writes the same elements, attributes and texts (only the blank space
+between tags differs; tests/test_speed.py compares both); any other field goes through crispy as
+before.
 """
 
+from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import forms, template
 from django.conf import settings
-from django.utils.html import conditional_escape, format_html
+from django.templatetags.l10n import unlocalize
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from gangwei.formrender import _attrs, conditional_escape
 
 register = template.Library()
 
 OTHER_WIDGETS = (
-    forms.CheckboxInput,
-    forms.RadioSelect,
     forms.CheckboxSelectMultiple,
     forms.FileInput,
     forms.MultiWidget,
@@ -42,17 +45,112 @@ def _crispy_widget(field, extra: str) -> str:
     return str(field)
 
 
+def _errors_block(field, errors) -> list:
+    """bootstrap5/layout/field_errors_block.html."""
+    parts = [format_html('<div id="{}_error" class="invalid-feedback">', errors.field_id)]
+    for number, error in enumerate(errors, start=1):
+        parts.append(format_html('<p id="error_{}_{}"><strong>{}</strong></p>', number, field.auto_id, error))
+    parts.append(SafeString("</div>"))
+    return parts
+
+
+def _help_text(field) -> list:
+    """bootstrap5/layout/help_text.html (not inline)."""
+    if not field.help_text:
+        return []
+    id_part = format_html('id="{}_helptext" ', field.auto_id) if field.auto_id else ""
+    return [format_html('<div {}class="form-text">{}</div>', id_part, SafeString(str(field.help_text)))]
+
+
+def _asterisk(field) -> SafeString:
+    return SafeString('<span class="asteriskField">*</span>' if field.field.required else "")
+
+
+def _checkbox(field) -> str:
+    """crispy's bootstrap5 field.html for a CheckboxInput (labels shown, no label or wrapper class)."""
+    errors = field.errors
+    css = field.css_classes()
+    parts = [
+        SafeString('<div class="mb-3">'),
+        format_html('<div id="div_{}" class="form-check{}">', field.auto_id, f" {css}" if css else ""),
+        _crispy_widget(field, "form-check-input is-invalid" if errors else "form-check-input"),
+        format_html(
+            '<label for="{}" class="form-check-label{}">{}{}</label>',
+            field.id_for_label,
+            " requiredField" if field.field.required else "",
+            field.label,
+            _asterisk(field),
+        ),
+    ]
+    if errors:
+        parts += _errors_block(field, errors)
+    parts += _help_text(field)
+    parts.append(SafeString("</div></div>"))
+    return SafeString("".join(conditional_escape(part) for part in parts))
+
+
+def _radios(field) -> str:
+    """crispy's bootstrap5 field.html with layout/radio_checkbox_select.html, for a RadioSelect
+    (labels shown, not inline, no field class): a fieldset whose legend is the label, one
+    form-check per option, the errors inside the last option, then the help text (as crispy)."""
+    errors = field.errors
+    css = field.css_classes()
+    parts = [format_html('<div id="div_{}" class="mb-3{}">', field.auto_id, f" {css}" if css else "")]
+    if field.label:
+        described = field.aria_describedby
+        parts.append(format_html("<fieldset{}>", format_html(' aria-describedby="{}"', described) if described else ""))
+        parts.append(
+            format_html(
+                '<legend {}class="form-label{} fs-6">{}{}</legend>',
+                format_html('for="{}" ', field.id_for_label) if field.id_for_label else "",
+                " requiredField" if field.field.required else "",
+                field.label,
+                _asterisk(field),
+            )
+        )
+    parts.append(SafeString("<div >"))
+    groups = optgroups(field)
+    input_class = "form-check-input is-invalid" if errors else "form-check-input"
+    for group_number, (group, options, _index) in enumerate(groups, start=1):
+        if group:
+            parts.append(format_html("<strong>{}</strong>", group))
+        for number, option in enumerate(options, start=1):
+            parts.append(
+                format_html(
+                    '<div class="form-check"><input type="{}" class="{}" name="{}" value="{}"{}>'
+                    '<label for="{}" class="form-check-label">{}</label>',
+                    option["type"],
+                    input_class,
+                    field.html_name,
+                    unlocalize(option["value"]),
+                    SafeString(_attrs(option["attrs"])),
+                    option["attrs"].get("id", ""),
+                    unlocalize(option["label"]),
+                )
+            )
+            if errors and number == len(options) and group_number == len(groups):
+                parts += _errors_block(field, errors)
+            parts.append(SafeString("</div>"))
+    parts.append(SafeString("</div>"))
+    parts += _help_text(field)
+    if field.label:
+        parts.append(SafeString("</fieldset>"))
+    parts.append(SafeString("</div>"))
+    return SafeString("".join(conditional_escape(part) for part in parts))
+
+
 @register.filter
 def lean_field(field) -> str:
     from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
 
     widget = field.field.widget
-    if (
-        field.is_hidden
-        or isinstance(widget, OTHER_WIDGETS)
-        or getattr(field.form, "helper", None) is not None
-        or field.use_fieldset
-    ):
+    if field.is_hidden or isinstance(widget, OTHER_WIDGETS) or getattr(field.form, "helper", None) is not None:
+        return as_crispy_field(field)
+    if isinstance(widget, forms.CheckboxInput):
+        return _checkbox(field)
+    if isinstance(widget, forms.RadioSelect):
+        return _radios(field)
+    if field.use_fieldset:
         return as_crispy_field(field)
     errors = field.errors
     parts = [format_html('<div id="div_{}" class="mb-3{}">', field.auto_id, f" {field.css_classes()}" if field.css_classes() else "")]
@@ -70,12 +168,7 @@ def lean_field(field) -> str:
     base = "form-select" if isinstance(widget, forms.Select) else "form-control"
     parts.append(_crispy_widget(field, f"{base} is-invalid" if errors else base))
     if errors:
-        parts.append(format_html('<div id="{}_error" class="invalid-feedback">', errors.field_id))
-        for number, error in enumerate(errors, start=1):
-            parts.append(format_html('<p id="error_{}_{}"><strong>{}</strong></p>', number, field.auto_id, error))
-        parts.append(SafeString("</div>"))
-    if field.help_text:
-        id_part = format_html('id="{}_helptext" ', field.auto_id) if field.auto_id else ""
-        parts.append(format_html('<div {}class="form-text">{}</div>', id_part, SafeString(str(field.help_text))))
+        parts += _errors_block(field, errors)
+    parts += _help_text(field)
     parts.append(SafeString("</div>"))
     return SafeString("".join(conditional_escape(part) for part in parts))
