@@ -2,9 +2,11 @@
 
 The 附件1 form repeats its 岗位负责人 and 曾获荣誉 rows (and a template row for each), and crispy's
 field.html with its includes took most of the form's rendering time (bench/pages.py --profile).
-For a plain text, number or select field with crispy's default layout this filter writes the same
-elements, attributes and texts (only the blank lines between tags differ; tests/test_speed.py
-compares both); any other field goes through crispy as before.
+For a plain text, number, textarea or select field, and a single checkbox, with crispy's default
+layout this filter writes the same elements, attributes and texts (only the blank lines between tags
+differ; tests/test_speed.py compares both); any other field goes through crispy as before. The 初审
+queue renders its five condition checkboxes and the 意见 box through it too (crispy's templates were
+a third of that page's time).
 """
 
 from django import forms, template
@@ -15,12 +17,47 @@ from django.utils.safestring import SafeString
 register = template.Library()
 
 OTHER_WIDGETS = (
-    forms.CheckboxInput,
     forms.RadioSelect,
     forms.CheckboxSelectMultiple,
     forms.FileInput,
     forms.MultiWidget,
 )
+
+
+def _errors_and_help(field, errors) -> list:
+    """bootstrap5/layout/help_text_and_errors.html: the errors block, then the help text."""
+    parts = []
+    if errors:
+        parts.append(format_html('<div id="{}_error" class="invalid-feedback">', errors.field_id))
+        for number, error in enumerate(errors, start=1):
+            parts.append(format_html('<p id="error_{}_{}"><strong>{}</strong></p>', number, field.auto_id, error))
+        parts.append(SafeString("</div>"))
+    if field.help_text:
+        id_part = format_html('id="{}_helptext" ', field.auto_id) if field.auto_id else ""
+        parts.append(format_html('<div {}class="form-text">{}</div>', id_part, SafeString(str(field.help_text))))
+    return parts
+
+
+def _checkbox(field) -> str:
+    """bootstrap5/field.html for a single checkbox: the widget, then its label, in a form-check."""
+    errors = field.errors
+    required = field.field.required
+    css = field.css_classes()
+    parts = [
+        SafeString('<div class="mb-3">'),
+        format_html('<div id="div_{}" class="form-check{}">', field.auto_id, f" {css}" if css else ""),
+        _crispy_widget(field, "form-check-input is-invalid" if errors else "form-check-input"),
+        format_html(
+            '<label for="{}" class="form-check-label{}">{}{}</label>',
+            field.id_for_label,
+            " requiredField" if required else "",
+            field.label,
+            SafeString('<span class="asteriskField">*</span>') if required else "",
+        ),
+        *_errors_and_help(field, errors),
+        SafeString("</div></div>"),
+    ]
+    return SafeString("".join(conditional_escape(part) for part in parts))
 
 
 def _crispy_widget(field, extra: str) -> str:
@@ -54,6 +91,8 @@ def lean_field(field) -> str:
         or field.use_fieldset
     ):
         return as_crispy_field(field)
+    if isinstance(widget, forms.CheckboxInput):
+        return _checkbox(field)
     errors = field.errors
     parts = [format_html('<div id="div_{}" class="mb-3{}">', field.auto_id, f" {field.css_classes()}" if field.css_classes() else "")]
     if field.label:
@@ -69,13 +108,6 @@ def lean_field(field) -> str:
         )
     base = "form-select" if isinstance(widget, forms.Select) else "form-control"
     parts.append(_crispy_widget(field, f"{base} is-invalid" if errors else base))
-    if errors:
-        parts.append(format_html('<div id="{}_error" class="invalid-feedback">', errors.field_id))
-        for number, error in enumerate(errors, start=1):
-            parts.append(format_html('<p id="error_{}_{}"><strong>{}</strong></p>', number, field.auto_id, error))
-        parts.append(SafeString("</div>"))
-    if field.help_text:
-        id_part = format_html('id="{}_helptext" ', field.auto_id) if field.auto_id else ""
-        parts.append(format_html('<div {}class="form-text">{}</div>', id_part, SafeString(str(field.help_text))))
+    parts += _errors_and_help(field, errors)
     parts.append(SafeString("</div>"))
     return SafeString("".join(conditional_escape(part) for part in parts))
