@@ -64,7 +64,9 @@ PY = sys.executable
 HOST = "127.0.0.1"
 PORT_H, PORT_APP, PORT_CITY = 18150, 18151, 18152
 PG_DEFAULT = "postgres://postgres@127.0.0.1:5432"
-PG_NAMES = {"apply": "gangwei_bench_load", "city": "gangwei_bench_load_city"}
+# LOAD_DB_PREFIX: other names, so that two runs at once on one server do not share databases.
+_PREFIX = os.environ.get("LOAD_DB_PREFIX", "gangwei_bench_load")
+PG_NAMES = {"apply": _PREFIX, "city": f"{_PREFIX}_city"}
 PASSWORD = "Bench-load-2026!x"  # the benchmark units' password (set directly, never through a form)
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
 SUBMITTERS = 4  # benchmark units that submit, each under its own 初审 body

@@ -65,8 +65,12 @@ class Places:
         return f"推荐名额{self.quota}个，已推荐{self.taken}份，还可推荐{self.left}份"
 
 
-def places_of(campaign: Campaign, body: Organisation) -> Places:
+def places_of(campaign: Campaign, body: Organisation, *, counts: dict[str, int] | None = None) -> Places:
+    """`counts`: the body's status_counts of `campaign` when the caller has them already (the queue),
+    so the places taken need no query of their own."""
     quota = Quota.objects.filter(campaign=campaign, body=body).values_list("places", flat=True).first()
+    if counts is not None:
+        return Places(quota, sum(counts[status] for status in RECOMMENDED_STATUSES))
     taken = Application.objects.filter(
         campaign=campaign, unit__parent=body, status__in=RECOMMENDED_STATUSES
     ).count()

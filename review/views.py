@@ -170,7 +170,8 @@ def _queue_response(request: HttpRequest, bulk_form: BulkRecommendForm | None = 
             "counts": [(s, Status(s).label, counts[s]) for s in LISTED_STATUSES if s in QUEUE_STATUSES or counts[s]],
             "total": sum(counts.values()),
             "undecided": counts[Status.SUBMITTED],
-            "places": places_of(campaign, body),
+            # status_counts are the body's own (applications_visible_to a reviewer): the taken places among them.
+            "places": places_of(campaign, body, counts=counts),
             "statuses": [(s, Status(s).label) for s in LISTED_STATUSES],
             "categories": Category.choices,
             "wanted_status": wanted_status,

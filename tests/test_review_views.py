@@ -103,7 +103,8 @@ def test_queue_query_count_does_not_grow(apply_window, client_for, reviewer_a, c
     for n in range(count):
         submitted(campaign, unit, applicant, f"岗位{n}")
     client = client_for(reviewer_a)
-    with django_assert_num_queries(11):  # the session is not written (refreshed at login)
+    # 10, not 11: the places taken come from the counts by status (no query of their own).
+    with django_assert_num_queries(10):  # the session is not written (refreshed at login)
         response = client.get("/review/")
     assert len(response.context["rows"]) == count
 
@@ -356,3 +357,14 @@ def test_admin_pages(apply_window, admin_client, reviewer_a, sent, body_a, campa
     assert [(u, admin_client.get(u).status_code) for u in urls] == [(u, 200) for u in urls]
     assert admin_client.get("/admin/review/summaryreport/add/").status_code == 403
     assert admin_client.post(f"/admin/review/review/{sent.pk}/delete/").status_code == 403
+
+
+def test_queue_places_from_counts_equal_places_of(apply_window, client_for, reviewer_a, campaign, unit, applicant, body_a):
+    """The queue sums the places taken from its counts by status: the same figure places_of counts."""
+    from review.selectors import places_of
+
+    for status in (Status.SUBMITTED, Status.RECOMMENDED, Status.RECOMMENDED, Status.REPORTED, Status.NOT_RECOMMENDED):
+        ApplicationFactory(campaign=campaign, unit=unit, status=status)
+    response = client_for(reviewer_a).get("/review/")
+    assert response.context["places"] == places_of(campaign, body_a)
+    assert response.context["places"].taken == 3

@@ -246,3 +246,33 @@ def test_lean_row_fields_equal_crispy(campaign, unit):
             assert _tags_only(lean_field(field)) == _tags_only(as_crispy_field(field)), field.html_name
             compared += 1
     assert compared > 90
+
+
+def test_lean_checkboxes_and_opinion_equal_crispy():
+    """The 初审 forms' condition checkboxes and 意见 box: lean_field writes what crispy writes,
+    unbound, bound and checked, and with errors (a required checkbox too, for the asterisk)."""
+    from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+    from django import forms as django_forms
+
+    from gangwei.templatetags.lean_fields import lean_field
+    from review.forms import BulkRecommendForm, DecisionForm
+
+    class Required(django_forms.Form):
+        agree = django_forms.BooleanField(label=HOSTILE, help_text="<b>帮助</b>")
+
+    required = Required({})
+    required.is_valid()
+    bound = BulkRecommendForm({"opinion": "", "keys": ["x"]}, choices=[("a", "A")])
+    bound.is_valid()
+    checked = BulkRecommendForm(
+        {"opinion": HOSTILE, **{name: "on" for name in bound.fields if name not in ("keys", "opinion")}}
+    )
+    checked.is_valid()
+    fresh = BulkRecommendForm(initial={"opinion": "同意推荐"}, choices=[("a", "A")])
+    fields = [required["agree"], Required()["agree"]]
+    for form in (bound, checked, fresh, DecisionForm()):
+        fields += [*form.condition_fields(), form["opinion"]]
+    for field in fields:
+        assert _tags_only(lean_field(field)) == _tags_only(as_crispy_field(field)), field.html_name
+    assert any("is-invalid" in lean_field(field) for field in fields)
+    assert any("checked" in lean_field(field) for field in fields)
