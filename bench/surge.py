@@ -272,7 +272,7 @@ def make_batch(tag: str, clients: int, submissions: int):
     sessions = []
     for user in users:
         client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])  # the site's own user backend
         sessions.append(client.cookies[settings.SESSION_COOKIE_NAME].value)
     keys: list[list[str]] = [[] for _ in users]
     originals = {}
