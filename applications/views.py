@@ -136,27 +136,21 @@ def _save(request: HttpRequest, application: Application | None) -> HttpResponse
                 form_token=bundle.form_token,
             )
         else:
+            edit = {
+                "application": application,
+                "user": request.user,
+                "version": bundle.version or 0,
+                "data": bundle.data,
+                "leaders": bundle.leader_rows,
+                "honours": bundle.honour_rows,
+            }
             if "submit" in request.POST:
                 # Save and submit in one transaction; None when refused: the two steps below answer.
-                submitted = application_update_and_submit(
-                    application=application,
-                    user=request.user,
-                    version=bundle.version or 0,
-                    data=bundle.data,
-                    leaders=bundle.leader_rows,
-                    honours=bundle.honour_rows,
-                )
+                submitted = application_update_and_submit(**edit)
                 if submitted is not None:
                     _submitted_message(request, submitted)
                     return redirect("applications:detail", key=submitted.key)
-            application = application_update(
-                application=application,
-                user=request.user,
-                version=bundle.version or 0,
-                data=bundle.data,
-                leaders=bundle.leader_rows,
-                honours=bundle.honour_rows,
-            )
+            application = application_update(**edit)
     except DuplicateForm as exc:
         messages.info(request, str(exc))
         return redirect(_page_of(exc.application))
