@@ -1,0 +1,62 @@
+"""gangwei.cache.UpsertDatabaseCache: Django's database cache, each write one upsert."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from gangwei import cache as cache_module
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cache():
+    pages = caches["pages"]
+    pages.clear()
+    return pages
+
+
+def test_a_set_is_one_statement_and_reads_back(cache, monkeypatch):
+    monkeypatch.setattr(cache_module.random, "randrange", lambda n: 1)  # not this time's cull
+    with CaptureQueriesContext(connection) as queries:
+        cache.set("甲", {"值": [1, 2]}, 60)
+    assert len(queries.captured_queries) == 1
+    assert cache.get("甲") == {"值": [1, 2]}
+
+
+def test_a_second_set_replaces_the_value_and_the_expiry(cache):
+    with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), tick=False) as traveller:
+        cache.set("key", "first", 10)
+        cache.set("key", "second", 100)
+        traveller.shift(dt.timedelta(seconds=50))
+        assert cache.get("key") == "second"
+        traveller.shift(dt.timedelta(seconds=60))
+        assert cache.get("key") is None
+
+
+def test_no_timeout_never_expires_and_add_and_delete_still_work(cache):
+    cache.set("forever", 1, None)
+    assert cache.add("forever", 2) is False
+    assert cache.get("forever") == 1
+    cache.delete("forever")
+    assert cache.get("forever") is None
+    assert cache.add("forever", 3) is True
+
+
+def test_the_table_is_culled_now_and_then(cache, monkeypatch):
+    monkeypatch.setattr(cache, "_max_entries", 10)
+    monkeypatch.setattr(cache_module.random, "randrange", lambda n: 1)
+    for i in range(30):
+        cache.set(f"k{i:02d}", i, 60)
+    assert len(cache.get_many([f"k{i:02d}" for i in range(30)])) == 30  # no cull drawn: all kept
+
+    monkeypatch.setattr(cache_module.random, "randrange", lambda n: 0)
+    cache.set("k30", 30, 60)
+
+    kept = cache.get_many([f"k{i:02d}" for i in range(31)])
+    # Django's cull: a third of the 30 rows found, the lowest keys first; then the new row.
+    assert sorted(kept) == [f"k{i:02d}" for i in range(10, 31)]
