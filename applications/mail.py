@@ -29,6 +29,7 @@ from applications.models import Application, Message, MessageKind, MessageState
 from gangwei.dates import format_datetime
 from gangwei.deadlines import stage_closes_at
 from gangwei.models import Organisation, Stage
+from gangwei.pagecache import rows_changed
 
 try:  # Django 6 has the tasks framework built in; on 5.2 the django-tasks backport provides it.
     from django.tasks import task
@@ -173,6 +174,7 @@ def deliver(message_id: int) -> str | None:
     recipients = split_recipients(message.recipients)
     if not recipients:
         Message.objects.filter(pk=message.pk).update(state=MessageState.NO_RECIPIENT, next_attempt_at=None)
+        rows_changed()  # the application's page shows each message's state
         return MessageState.NO_RECIPIENT
     try:
         EmailMessage(
@@ -187,6 +189,7 @@ def deliver(message_id: int) -> str | None:
     Message.objects.filter(pk=message.pk).update(
         state=MessageState.SENT, sent_at=timezone.now(), next_attempt_at=None, last_error=""
     )
+    rows_changed()
     return MessageState.SENT
 
 
@@ -202,6 +205,7 @@ def _record_failure(message: Message, exc: BaseException) -> str:
         )
         if next_attempt_at is not None:
             deliver_message.using(run_after=next_attempt_at).enqueue(message.pk)
+        rows_changed()
     return state
 
 

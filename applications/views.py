@@ -48,6 +48,7 @@ from applications.uploads import quota_of
 from applications.workflow import EDITABLE, TransitionNotAllowed
 from audit import audited_download
 from gangwei.deadlines import StageClosed, current_campaign, extensions_for
+from gangwei.pagecache import cached_page
 from gangwei.paging import page_of_rows
 from gangwei.roles import is_applicant
 
@@ -61,6 +62,7 @@ def _applicant_only(request: HttpRequest) -> None:
 
 
 @login_required
+@cached_page
 def my_applications(request: HttpRequest) -> HttpResponse:
     _applicant_only(request)
     state = apply_state_for(request)
@@ -206,6 +208,7 @@ def _page_of(application: Application) -> str:
 
 
 @login_required
+@cached_page(new_form=True)
 def application_new(request: HttpRequest) -> HttpResponse:
     _applicant_only(request)
     campaign = current_campaign()
@@ -225,6 +228,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def application_edit(request: HttpRequest, key: str) -> HttpResponse:
     application = get_application_for(request.user, key, write=True)
     if request.method == "POST":
@@ -244,6 +248,7 @@ def application_edit(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def application_detail(request: HttpRequest, key: str) -> HttpResponse:
     application = application_for_page(request.user, key)
     shown = application_as_seen_by(application, request.user)

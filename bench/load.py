@@ -34,6 +34,12 @@ What one run does, in a temporary folder (nothing of the repository's var/ datab
    measured after every page too, and each page gets a `_ratio_local` to the mean of the H just
    before and just after it (steadier while other work comes and goes on the machine).
 
+With the page cache on (the default, as in production) every page after the first is given back
+from the cache: wrk reads one page again and again and nothing is written meanwhile, so the figures
+are those of a page read again unchanged. `--page-cache off` runs the app servers with
+PAGE_CACHE_SECONDS=0: every page is built, as after a write; the submission flow builds its forms
+in both (each draft's form is read once).
+
 Prints one figure per line, `name: value unit`: H_start, H_end, H, then for each page its
 requests/s, its ratio to H (`_ratio: 0.23 xH`), p50 and p99 latency in ms; the submissions per
 second with their ratio; the load generators' own CPU use (`H_client_cpu`, `pages_client_cpu_max`,
@@ -674,6 +680,12 @@ def main() -> int:
     )
     parser.add_argument("--port", type=int, default=PORT_H, help="first of the three ports (default 18150)")
     parser.add_argument("--only", default="", help="comma-separated page names to measure (default: all)")
+    parser.add_argument(
+        "--page-cache",
+        choices=["on", "off"],
+        default="on",
+        help="off: the app servers run with PAGE_CACHE_SECONDS=0, every page built (what a page costs after a write)",
+    )
     parser.add_argument("--_seed", choices=["apply", "city"], help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args._seed:
@@ -709,11 +721,16 @@ def main() -> int:
         hello_env = server_env(db_envs["apply"])
         hello_env["DJANGO_SETTINGS_MODULE"] = "bench.hello.settings"
         processes.append(start_gunicorn("bench.hello.wsgi:application", PORT_H, hello_env, workdir / "h.log"))
+        cache_env = {} if args.page_cache == "on" else {"PAGE_CACHE_SECONDS": "0"}
         processes.append(
-            start_gunicorn("gangwei.wsgi:application", PORT_APP, server_env(db_envs["apply"]), workdir / "app.log")
+            start_gunicorn(
+                "gangwei.wsgi:application", PORT_APP, {**server_env(db_envs["apply"]), **cache_env}, workdir / "app.log"
+            )
         )
         processes.append(
-            start_gunicorn("gangwei.wsgi:application", PORT_CITY, server_env(db_envs["city"]), workdir / "city.log")
+            start_gunicorn(
+                "gangwei.wsgi:application", PORT_CITY, {**server_env(db_envs["city"]), **cache_env}, workdir / "city.log"
+            )
         )
 
         applicant = login(PORT_APP, "unit1", seeded["demo_password"])
@@ -837,6 +854,7 @@ def main() -> int:
             ("city_reported", str(city_seeded["reported"]), "applications"),
             ("loadavg_end", f"{load_end:.2f}", ""),
             ("db", args.db, ""),
+            ("page_cache", args.page_cache, ""),
         ]
         for name, value, unit in figures:
             print(f"{name}: {value} {unit}".rstrip(), flush=True)

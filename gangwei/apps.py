@@ -13,3 +13,7 @@ class GangweiConfig(AppConfig):
         from gangwei.admin_widgets import install
 
         install()  # admin autocomplete: a refused form with an unreadable key shows again, no 500
+
+        from gangwei.pagecache import connect_signals
+
+        connect_signals()  # a committed write outside a request makes the kept pages stale

@@ -33,6 +33,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
 from django.db import connections, transaction
@@ -441,10 +442,16 @@ def backup_verify(path: Path) -> dict:
     return manifest
 
 
+def _cache_tables() -> set[str]:
+    """The database cache's tables (CACHES): copies of sessions and kept pages, nothing to lose."""
+    return {c["LOCATION"] for c in settings.CACHES.values() if c.get("BACKEND", "").endswith("DatabaseCache")}
+
+
 def database_in_use(using: str = "default") -> bool:
-    """Whether the database holds anything beyond what `migrate` writes on its own."""
+    """Whether the database holds anything beyond what `migrate` writes on its own (and the caches)."""
     connection = connections[using]
-    tables = [t for t in _tables(connection) if t not in MIGRATION_FILLED_TABLES]
+    ignored = MIGRATION_FILLED_TABLES | _cache_tables()
+    tables = [t for t in _tables(connection) if t not in ignored]
     return any(_row_counts(connection, tables).values())
 
 

@@ -119,3 +119,24 @@ def check_stateless(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register()
+def check_page_cache(app_configs, **kwargs):
+    """The page cache (gangwei/pagecache.py) reads CACHES["pages"] on every signed-in page."""
+    seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0)
+    if not isinstance(seconds, int) or seconds < 0:
+        return [
+            Error(
+                f"PAGE_CACHE_SECONDS must be a whole number of seconds, 0 or more; got {seconds!r}.", id="gangwei.E083"
+            )
+        ]
+    if seconds and "pages" not in settings.CACHES:
+        return [
+            Error(
+                "The page cache is on (PAGE_CACHE_SECONDS > 0) but CACHES has no 'pages' cache.",
+                hint="Add CACHES['pages'] (a DatabaseCache table of its own), or set PAGE_CACHE_SECONDS=0.",
+                id="gangwei.E083",
+            )
+        ]
+    return []

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Before the session and CSRF middleware, which read the cookie and request.POST.
     "gangwei.middleware.RequestHygieneMiddleware",
+    # Outside every view's transaction: after a POST has committed, kept pages are stale.
+    "gangwei.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Slides the session's expiry, writing its row at most once per SESSION_REFRESH_INTERVAL.
     "gangwei.middleware.SlidingSessionMiddleware",
@@ -363,22 +365,32 @@ SESSION_REFRESH_INTERVAL = env_int("SESSION_REFRESH_INTERVAL", 60)
 
 # --- stateless servers ---
 # Any number of identical app servers may run on one database (DESIGN §10), so no state may live in
-# one process's memory. Sessions are in the database (Django's default engine), lockouts too (axes'
+# one process's memory. Sessions are in the database, read through a copy in the database's cache
+# (`cached_db`: one read of the cache table per request, not the ORM's query), lockouts too (axes'
 # database handler), messages in a signed cookie with the session as fallback (Django's default
-# FallbackStorage), CSRF in a cookie. Nothing in the project calls Django's cache today; the default
-# would be LocMemCache, one per process, which would quietly give each server its own copy the day
-# something (a rate limit, a fragment cache, axes' cache handler) starts using it. The cache is
-# therefore the database's own table (`manage.py createcachetable`, run beside migrate; the test
-# database gets it from Django's test runner). `check --deploy` refuses a process-local cache or
-# sessions on local disk (gangwei.E081, E082); tests/test_two_servers.py runs two servers on one database.
+# FallbackStorage), CSRF in a cookie. The cache is the database's own table: the default would be
+# LocMemCache, one per process, which would give each server its own copy of the sessions and of the
+# kept pages (gangwei/pagecache.py). Its tables are made by migrate (gangwei 0007) and by
+# `manage.py createcachetable`. `check --deploy` refuses a process-local cache or sessions on local
+# disk (gangwei.E081, E082); tests/test_two_servers.py runs two servers on one database.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "BACKEND": "gangwei.cache.UpsertDatabaseCache",
         "LOCATION": env_str("CACHE_TABLE", "gangwei_cache"),
-    }
+    },
+    # Whole signed-in pages and their generation (gangwei/pagecache.py), in a table of their own so
+    # that culling pages never drops anything else. Each entry is a few kilobytes (zlib).
+    "pages": {
+        "BACKEND": "gangwei.cache.UpsertDatabaseCache",
+        "LOCATION": env_str("PAGE_CACHE_TABLE", "gangwei_page_cache"),
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 3000)},
+    },
 }
+# How long a kept page may be given back at most (seconds; any write, deadline or midnight ends it
+# sooner: gangwei/pagecache.py). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
 MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"  # failed logins counted in the database
 # Where collectstatic writes: bench/surge.py keeps its copy outside the repository, since WhiteNoise
 # in the test suite would otherwise pick up var/staticfiles.

@@ -33,6 +33,7 @@ from applications.workflow import EVENT_LABELS, Action, StaleDecision, Transitio
 from gangwei.dates import format_datetime
 from gangwei.deadlines import StageClosed, current_campaign, stage_closes_at
 from gangwei.models import Campaign, Organisation, Stage
+from gangwei.pagecache import cached_page
 from gangwei.paging import page_of_rows
 from gangwei.roles import is_city, is_reviewer
 from review import phrases
@@ -188,6 +189,7 @@ def _queue_response(request: HttpRequest, bulk_form: BulkRecommendForm | None = 
 
 
 @login_required
+@cached_page
 def queue(request: HttpRequest) -> HttpResponse:
     return _queue_response(request)
 
@@ -306,6 +308,7 @@ def _detail_response(request, application, form: DecisionForm | None = None, sta
 
 
 @login_required
+@cached_page
 def detail(request: HttpRequest, key: str) -> HttpResponse:
     # The body's page; the city reads it too (without the decision form).
     if not (is_reviewer(request.user) or is_city(request.user)):
@@ -384,6 +387,7 @@ def _moves(keys: list[str]) -> list[dict]:
 
 
 @login_required
+@cached_page
 def rank(request: HttpRequest) -> HttpResponse:
     body = _reviewer_only(request)
     campaign = _campaign()
@@ -455,6 +459,7 @@ def _summary_response(request, body, campaign, form=None, status=200, error=""):
 
 
 @login_required
+@cached_page
 def summary(request: HttpRequest) -> HttpResponse:
     body = _reviewer_only(request)
     campaign = _campaign()
@@ -480,6 +485,7 @@ def summary(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def city(request: HttpRequest) -> HttpResponse:
     """The city's home: where the campaign stands (review.city.dashboard), then the reported posts."""
     _city_only(request)

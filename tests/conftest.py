@@ -32,6 +32,15 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache(request, settings):
+    """The page cache (gangwei/pagecache.py) is off unless a test is marked `page_cache` (the browser
+    tests are). Most tests change rows in their own transaction, which never commits, so the
+    generation would not move after them; the marked tests write through requests, or commit."""
+    if request.node.get_closest_marker("page_cache") is None:
+        settings.PAGE_CACHE_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _test_storages(settings, tmp_path):
     """Uploads go to a fresh folder per test; static files come from the finders (no manifest)."""
     settings.STORAGES = {

@@ -135,7 +135,8 @@ def test_backup_wipe_restore_gives_back_every_row_and_file(tmp_path, client):
     empty = {table for table, rows in before_rows.items() if not rows}
     may_be_empty = {
         "axes_accessfailurelog",  # off unless AXES_ENABLE_ACCESS_FAILURE_LOG
-        "gangwei_cache",  # the cache's table (CACHES): nothing caches yet, and flush would not empty it
+        "gangwei_cache",  # the cache's table (CACHES): the sessions' copies, and flush would not empty it
+        "gangwei_page_cache",  # the page cache, off in this test
         "gangwei_deadlineextension",  # the demo grants no extension
         "gangwei_historicaldeadlineextension",
         # The criteria and the holiday calendar come from migrations: the criteria then have no history
@@ -319,3 +320,16 @@ def test_restore_refuses_while_another_session_is_in_a_transaction(tmp_path):
         other.rollback()  # idle at once (a closed session may linger a moment on the server)
         other.close()
     restore(path, "--yes")
+
+
+def test_rows_in_the_cache_tables_do_not_make_a_database_in_use(db):
+    from django.core.cache import caches
+
+    from gangwei.backup import database_in_use
+
+    before = database_in_use()
+    for alias in ("default", "pages"):
+        caches[alias].set("只是缓存", "值", 60)
+
+    assert {t for t, rows in database_rows().items() if rows} >= {"gangwei_cache", "gangwei_page_cache"}
+    assert (before, database_in_use()) == (False, False)

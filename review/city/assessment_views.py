@@ -18,6 +18,7 @@ from audit import audited_download
 from gangwei.dates import format_date, format_datetime
 from gangwei.deadlines import StageClosed, stage_closes_at, stage_is_open
 from gangwei.models import Campaign, Stage
+from gangwei.pagecache import cached_page
 from review.city import phrases
 from review.city.assessment import (
     AssessmentRefused,
@@ -59,6 +60,7 @@ def _post(request: HttpRequest, key: str) -> Application:
 
 
 @login_required
+@cached_page
 def assessment(request: HttpRequest) -> HttpResponse:
     city_only(request)
     campaign = city_campaign()
@@ -155,6 +157,7 @@ def _assess_response(
 
 
 @login_required
+@cached_page
 def assess(request: HttpRequest, key: str) -> HttpResponse:
     city_only(request)
     application = _post(request, key)
@@ -224,6 +227,7 @@ def conclude(request: HttpRequest, key: str) -> HttpResponse:
 
 
 @login_required
+@cached_page
 def ranking(request: HttpRequest) -> HttpResponse:
     city_only(request)
     campaign = city_campaign()

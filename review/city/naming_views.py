@@ -17,6 +17,7 @@ from applications.workflow import StaleDecision, TransitionNotAllowed
 from audit import audited_download
 from gangwei.deadlines import StageClosed, stage_closes_at
 from gangwei.models import Campaign, Stage
+from gangwei.pagecache import cached_page
 from review.city import phrases
 from review.city.common import campaign_of_year, city_campaign, city_only
 from review.city.forms_naming import NamingForm
@@ -80,6 +81,7 @@ def _naming_response(
 
 
 @login_required
+@cached_page
 def naming(request: HttpRequest) -> HttpResponse:
     city_only(request)
     campaign = city_campaign()

@@ -14,6 +14,7 @@ from applications.workflow import TransitionNotAllowed
 from gangwei.dates import format_date, format_datetime
 from gangwei.deadlines import StageClosed, stage_is_open
 from gangwei.models import Campaign, Stage
+from gangwei.pagecache import cached_page
 from gangwei.security import client_ip
 from review.city import phrases
 from review.city.common import campaign_of_year, city_campaign, city_only
@@ -111,6 +112,7 @@ def _manage_response(
 
 
 @login_required
+@cached_page
 def manage(request: HttpRequest) -> HttpResponse:
     city_only(request)
     campaign = city_campaign()

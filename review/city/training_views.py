@@ -15,6 +15,7 @@ from applications.models import Leader
 from gangwei.dates import format_date, format_datetime
 from gangwei.deadlines import StageClosed, stage_closes_at, stage_is_open
 from gangwei.models import Campaign, Stage
+from gangwei.pagecache import cached_page
 from review.city import phrases
 from review.city.common import city_campaign, city_only
 from review.city.forms_training import AttendanceForm, TrainingSessionForm, attendee_field
@@ -123,6 +124,7 @@ def _training_response(
 
 
 @login_required
+@cached_page
 def training(request: HttpRequest) -> HttpResponse:
     city_only(request)
     campaign = city_campaign()

@@ -51,6 +51,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.page_cache)  # the site as it runs: pages kept between requests
 
 
 @pytest.fixture(scope="package")

@@ -1,0 +1,271 @@
+"""Whole signed-in pages kept in the database's cache, so that a page read again unchanged is not built again.
+
+Most requests read a page that has not changed since the same user last read it: the queue reloaded,
+我的申报 after a look at an application. Building a list page costs a dozen times a bare Django
+response (the ORM and the templates on every row); reading it back costs two queries. A page is
+kept, and given back, only under these rules:
+
+- **Per session.** The key is the session's key, the user, the CSRF secret (the page's forms carry a
+  token made from it), the path with its query, the language and the release (the templates and code
+  this server runs). A page never crosses sessions, let alone users or districts.
+- **Nothing written since.** A *generation* (a random token in the cache) is replaced after every
+  request with an unsafe method (POST, PUT, PATCH, DELETE: every form of the site and of the admin,
+  whatever it wrote, even nothing), and after every commit that saved or deleted a row of the
+  project's own models outside such a request (management commands, the mail worker, the shell).
+  A page stores the generation read *before* it was built, and is given back only while that is
+  still the generation: a write committed while the page was being built makes it stale at once.
+- **No deadline passed since.** A page is kept only until the next instant at which a campaign date
+  or a deadline extension opens or closes a window (and the second after it: a closing second is
+  included whole), the next midnight (days and dates), and PAGE_CACHE_SECONDS at most.
+- **Only plain pages.** GET, status 200, HTML, not streamed, no one-off message shown on it or waiting
+  to be; a request without a session or a CSRF cookie is served as before and not kept.
+
+Everything is in the database (CACHES["pages"], a DatabaseCache): two servers share the pages and the
+generation. PAGE_CACHE_SECONDS = 0 turns the cache off. The cost: with a write every few seconds the
+pages are mostly built again (about 2 ms more each for the reads and the store), so the cache helps
+reading, not writing; the writes themselves are unchanged but for one cache write per request.
+"""
+
+import datetime as dt
+import functools
+import hashlib
+import logging
+import re
+import secrets
+import threading
+import zlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DatabaseError, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone
+
+logger = logging.getLogger(__name__)
+
+ALIAS = "pages"
+# The generation's key sorts after every page key ("p:..."), so DatabaseCache's culling, which drops the
+# lowest keys first, drops pages before it.
+GENERATION_KEY = "~generation"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# The apps whose rows pages show; the others (sessions, audit, axes, the task queue, admin's log) are
+# written by reading pages too, and never shown on a kept page.
+WATCHED_APPS = frozenset({"gangwei", "applications", "review", "auth"})
+SOURCE_DIRS = ("gangwei", "applications", "review", "audit", "templates", "locale")
+
+_local = threading.local()
+
+
+@functools.cache
+def release() -> str:
+    """A digest of the code and templates this server runs: a new release never serves an old page
+    (read once per process, on its first kept page)."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in SOURCE_DIRS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".txt", ".mo"} and path.is_file():
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def enabled() -> bool:
+    return settings.PAGE_CACHE_SECONDS > 0
+
+
+def bump() -> None:
+    """Give the generation a new value: every page kept so far is stale."""
+    # One upsert (gangwei.cache): two at once both write a new value, and either is a new generation.
+    caches[ALIAS].set(GENERATION_KEY, secrets.token_hex(16), None)
+
+
+def _bump_quietly() -> None:
+    try:
+        bump()
+    except DatabaseError:
+        # No cache table (a database being built): no page can have been kept in it either.
+        logger.warning("page cache: the generation could not be replaced", exc_info=True)
+
+
+def _row_changed(sender, **kwargs) -> None:
+    rows_changed(kwargs.get("using") or "default")
+
+
+def rows_changed(using: str = "default") -> None:
+    """Rows pages show were written (a save or delete signals it; call it after an `update()`, which
+    sends no signal): the kept pages are stale once the transaction commits."""
+    if not enabled():
+        return
+    if getattr(_local, "bump_after_request", False):
+        return  # an unsafe request: PageCacheMiddleware replaces the generation after it, once
+    connection = transaction.get_connection(using)
+    if any(func is _bump_quietly for _, func, _ in connection.run_on_commit):
+        return  # already due at this transaction's commit
+    transaction.on_commit(_bump_quietly, using=using)
+
+
+# Deleted only as a form's rows are replaced, inside the form's POST: a post_delete receiver would make
+# Django read each such row before deleting it (no fast delete), for nothing.
+NOT_WATCHED_DELETES = frozenset({"applications.leader", "applications.honour"})
+
+
+def connect_signals() -> None:
+    """Watch the saves and deletes of the project's own models (per model: a receiver for every model
+    would cost each fast delete in the other apps, sessions and audit pruning above all, a read)."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.app_label not in WATCHED_APPS:
+            continue
+        uid = f"gangwei.pagecache.{model._meta.label_lower}"
+        post_save.connect(_row_changed, sender=model, dispatch_uid=uid)
+        if model._meta.label_lower not in NOT_WATCHED_DELETES:
+            post_delete.connect(_row_changed, sender=model, dispatch_uid=uid)
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_row_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}")
+
+
+class PageCacheMiddleware:
+    """Replace the generation after every request with an unsafe method, whatever it did."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in UNSAFE_METHODS or not enabled():
+            return self.get_response(request)
+        _local.bump_after_request = True
+        try:
+            return self.get_response(request)
+        finally:
+            _local.bump_after_request = False
+            _bump_quietly()
+
+
+def _kept(key: str) -> tuple[str | None, dt.datetime, object]:
+    """(the generation, now, what is kept under `key` or None): what is kept counts only when it was
+    kept under the current generation and its time has not run out. No generation yet (or culled):
+    a new one is made, and nothing counts until then."""
+    found = caches[ALIAS].get_many([GENERATION_KEY, key])
+    generation, entry, now = found.get(GENERATION_KEY), found.get(key), timezone.now()
+    if generation is None:
+        _bump_quietly()
+    elif entry is not None:
+        kept_generation, built_at, until, payload = entry
+        if kept_generation == generation and built_at <= now < until:
+            return generation, now, payload
+    return generation, now, None
+
+
+def _keep(key: str, generation: str | None, now: dt.datetime, until: dt.datetime, payload) -> None:
+    if generation is not None:
+        seconds = max(1, int((until - now).total_seconds()) + 1)
+        caches[ALIAS].set(key, (generation, now, until, payload), seconds)
+
+
+def read_through(key: str, load):
+    """`load()`, kept like a page (same generation, PAGE_CACHE_SECONDS at most) under `key`; None is
+    never kept. For what every request reads and only a write changes (the signed-in user)."""
+    if not enabled():
+        return load()
+    generation, now, value = _kept(key)
+    if value is None:
+        value = load()
+        if value is not None:
+            _keep(key, generation, now, now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), value)
+    return value
+
+
+def _key(request) -> str | None:
+    session_key = getattr(getattr(request, "session", None), "session_key", None)
+    secret = request.META.get("CSRF_COOKIE")
+    if not session_key or not secret or not request.user.is_authenticated:
+        return None
+    parts = [
+        release(),
+        session_key,
+        str(request.user.pk),
+        secret,
+        request.get_full_path(),
+        getattr(request, "LANGUAGE_CODE", ""),
+    ]
+    return "p:" + hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _messages_pending(request) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _deadline_instants() -> list[dt.datetime]:
+    """Every campaign date and every extension's closing instant: when windows open and close."""
+    from gangwei.models import Campaign, DeadlineExtension
+
+    fields = ["opens_at", "apply_closes_at", "first_review_closes_at", "assessment_closes_at", "naming_closes_at"]
+    instants = {value for row in Campaign.objects.values_list(*fields) for value in row}
+    instants.update(DeadlineExtension.objects.values_list("closes_at", flat=True).distinct())
+    return sorted(instants)
+
+
+def next_change(now: dt.datetime) -> dt.datetime:
+    """The first instant after `now` at which a page may read differently with nothing written: a
+    campaign date or an extension (and the second after it), midnight, or PAGE_CACHE_SECONDS. The
+    instants are kept like a page (any change to them is a write)."""
+    local = timezone.localtime(now)
+    midnight = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    candidates = [now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), midnight]
+    for instant in read_through("i:deadlines", _deadline_instants):
+        candidates += [instant, instant + dt.timedelta(seconds=1)]
+    return min(c for c in candidates if c > now)
+
+
+# The new 申报表's one-off token (applications.forms): posting one form twice makes one application, so a
+# kept new form is given back with a token of its own each time.
+FORM_TOKEN = re.compile(rb'(<input type="hidden" name="form_token" value=")([0-9a-f]{32})(")')
+
+
+def _renew_form_token(body: bytes) -> bytes:
+    return FORM_TOKEN.sub(lambda m: m.group(1) + secrets.token_hex(16).encode() + m.group(3), body, count=1)
+
+
+def cached_page(view=None, *, new_form: bool = False):
+    """Keep the GET answers of `view` under the rules above (place it under login_required).
+    `new_form`: the page is the new 申报表, whose form_token is made afresh for every answer."""
+    if view is None:
+        return functools.partial(cached_page, new_form=new_form)
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.method != "GET" or not enabled() or _messages_pending(request):
+            return view(request, *args, **kwargs)
+        key = _key(request)
+        if key is None:
+            return view(request, *args, **kwargs)
+        generation, now, kept = _kept(key)
+        if kept is not None:
+            content_type, body = kept
+            body = zlib.decompress(body)
+            return HttpResponse(_renew_form_token(body) if new_form else body, content_type=content_type)
+        response = view(request, *args, **kwargs)
+        if new_form and len(FORM_TOKEN.findall(response.content)) != 1:
+            return response  # not the form with its one token (a closed window's notice): not kept
+        if _keepable(request, response):
+            payload = (response["Content-Type"], zlib.compress(response.content, 1))
+            _keep(key, generation, now, next_change(now), payload)
+        return response
+
+    return wrapper
+
+
+def _keepable(request, response) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return False
+    storage = getattr(request, "_messages", None)
+    if storage is not None and (storage.used or len(storage) > 0):
+        return False  # the page shows a one-off message, or one was added for the next page
+    return True

@@ -1,0 +1,314 @@
+"""The page cache (gangwei/pagecache.py): a page read again unchanged is given back without being
+built again, and never once anything it shows may have changed: a write, a deadline, another session."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from applications.models import Application
+from gangwei import pagecache
+from gangwei.models import User
+from tests.conftest import local
+
+pytestmark = pytest.mark.page_cache
+
+IN_WINDOW = local(2020, 9, 10, 10, 0, 0)
+TOKEN = re.compile(r'name="form_token" value="([0-9a-f]+)"')
+
+
+def _warm(client, path: str):
+    """The first GET sets the CSRF cookie (no page is kept without it), the second keeps the page."""
+    client.get(path)
+    return client.get(path)
+
+
+def _queries(client, path: str):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    return response, [q["sql"] for q in queries.captured_queries]
+
+
+def _built(queries: list[str]) -> bool:
+    """Whether the request read the applications table: the page was built, not given back."""
+    return any("applications_application" in sql for sql in queries)
+
+
+@pytest.fixture
+def travel():
+    with time_machine.travel(IN_WINDOW, tick=False) as traveller:
+        yield traveller
+
+
+def test_a_page_read_again_is_given_back_without_building_it(applicant, application, client_for, travel):
+    client = client_for(applicant)
+    kept = _warm(client, "/apply/")
+
+    again, queries = _queries(client, "/apply/")
+
+    assert again.status_code == 200
+    assert again.content == kept.content
+    headers = ("Content-Type", "Cache-Control", "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options")
+    assert [again.get(h) for h in headers] == [kept.get(h) for h in headers]
+    assert "no-store" in again["Cache-Control"]
+    assert application.applicant_name in again.content.decode()
+    assert not _built(queries)
+    # The cached session, the kept user and the kept page: one read of the cache each.
+    assert len(queries) == 3
+    assert all("gangwei_cache" in sql or "gangwei_page_cache" in sql for sql in queries)
+
+
+def test_any_post_makes_every_kept_page_stale(applicant, application, client_for, travel):
+    client = client_for(applicant)
+    _warm(client, "/apply/")
+    # A refused POST writes nothing, yet the generation moves all the same: the rule is simple.
+    client.post("/apply/no-such-key/edit/", {"applicant_name": "x"})
+    Application.objects.filter(pk=application.pk).update(applicant_name="改过名字的岗位")
+
+    response, queries = _queries(client, "/apply/")
+
+    assert _built(queries)
+    assert "改过名字的岗位" in response.content.decode()
+
+
+def test_saving_the_form_shows_the_new_text_on_every_page(applicant, application, client_for, travel):
+    client = client_for(applicant)
+    for path in ("/apply/", f"/apply/{application.key}/", f"/apply/{application.key}/edit/"):
+        _warm(client, path)
+    form = client.get(f"/apply/{application.key}/edit/").content.decode()
+    version = re.search(r'name="version" value="(\d+)"', form).group(1)
+    from applications.services import application_data
+
+    data, leaders, honours = application_data(application)
+    post = {k: v for k, v in data.items() if isinstance(v, str)}
+    post.update(applicant_name="保存后的新名字", version=version, save="1")
+    for prefix, rows in (("leaders", leaders), ("honours", honours)):
+        post.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": 0})
+        for i, row in enumerate(rows):
+            post.update({f"{prefix}-{i}-{k}": v for k, v in row.items()})
+
+    saved = client.post(f"/apply/{application.key}/edit/", post)
+
+    assert saved.status_code == 302
+    application.refresh_from_db()
+    assert application.applicant_name == "保存后的新名字"
+    for path in ("/apply/", f"/apply/{application.key}/", f"/apply/{application.key}/edit/"):
+        assert "保存后的新名字" in client.get(path).content.decode(), path
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_write_outside_a_request_makes_pages_stale(applicant, application, client_for, travel):
+    client = client_for(applicant)
+    _warm(client, "/apply/")
+
+    with transaction.atomic():  # as a management command or the shell would
+        application.applicant_name = "命令行改的名字"
+        application.save()
+
+    assert "命令行改的名字" in client.get("/apply/").content.decode()
+
+
+def test_a_deadline_passing_ends_a_kept_page(applicant, application, campaign, client_for):
+    client = client_for(applicant)
+    closes = campaign.apply_closes_at
+    with time_machine.travel(closes - dt.timedelta(seconds=2), tick=False) as traveller:
+        before = _warm(client, "/apply/").content.decode()
+        traveller.move_to(closes)  # the closing second itself is still open
+        at = client.get("/apply/").content.decode()
+        traveller.move_to(closes + dt.timedelta(seconds=1))
+        after, queries = _queries(client, "/apply/")
+
+    assert "新建申报表" in before
+    assert "新建申报表" in at
+    assert _built(queries)
+    assert "新建申报表" not in after.content.decode()
+
+
+def test_an_extension_granted_shows_at_once(applicant, application, campaign, client_for, admin_client):
+    from gangwei.models import DeadlineExtension, Stage
+
+    client = client_for(applicant)
+    with time_machine.travel(campaign.apply_closes_at + dt.timedelta(hours=1), tick=False):
+        assert "新建申报表" not in _warm(client, "/apply/").content.decode()
+        DeadlineExtension.objects.create(
+            campaign=campaign,
+            stage=Stage.APPLY,
+            organisation=applicant.organisation,
+            closes_at=campaign.apply_closes_at + dt.timedelta(days=1),
+            reason="测试延期",
+        )
+        pagecache.bump()  # what the admin's POST does after saving it
+        assert "新建申报表" in client.get("/apply/").content.decode()
+
+
+def test_pages_are_never_given_across_sessions_or_users(
+    applicant, other_applicant, application, other_application, travel
+):
+    from django.test import Client
+
+    first, second, other = Client(), Client(), Client()
+    first.force_login(applicant)
+    second.force_login(applicant)
+    other.force_login(other_applicant)
+    _warm(first, "/apply/")
+
+    for client in (second, other):
+        client.get("/apply/")  # the CSRF cookie
+        response, queries = _queries(client, "/apply/")
+        assert _built(queries)
+    other_page = other.get("/apply/").content.decode()
+    assert other_application.key in other_page
+    assert application.key not in other_page
+
+
+def test_a_page_showing_a_message_is_not_kept_and_the_message_shows_once(applicant, application, client_for, travel):
+    from applications.models import Status
+
+    Application.objects.filter(pk=application.pk).update(status=Status.SUBMITTED, number="2021-CZ-001")
+    client = client_for(applicant)
+    detail = f"/apply/{application.key}/"
+    _warm(client, detail)
+    message = "申报表当前状态为“已提交，待初审”"
+
+    refused = client.get(f"/apply/{application.key}/edit/")  # not editable: a message, back to the page
+    with_message = client.get(detail).content.decode()
+    after = client.get(detail).content.decode()
+    after_again, queries = _queries(client, detail)
+
+    assert refused.status_code == 302
+    assert message in with_message
+    assert message not in after
+    assert message not in after_again.content.decode()
+    assert not _built(queries)  # the page without the message is kept again
+
+
+def test_a_kept_new_form_gets_a_token_of_its_own_each_time(applicant, campaign, client_for, travel):
+    client = client_for(applicant)
+    pages = [client.get("/apply/new/").content.decode() for _ in range(4)]
+    tokens = [TOKEN.search(page).group(1) for page in pages]
+
+    assert len(set(tokens)) == 4  # each new form is its own: posting one twice makes one application
+    assert TOKEN.sub("", pages[2]) == TOKEN.sub("", pages[3])  # else the same page (kept)
+    _, queries = _queries(client, "/apply/new/")
+    assert not _built(queries) and not any("gangwei_campaign" in sql for sql in queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_deactivated_user_is_logged_out_at_once(applicant, application, client_for, travel):
+    client = client_for(applicant)
+    _warm(client, "/apply/")
+
+    User.objects.filter(pk=applicant.pk).update(is_active=False)  # no signal: as raw SQL would
+    pagecache.bump()  # the admin's POST, or the commit of a save()
+    response = client.get("/apply/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_user_moved_to_another_organisation_sees_only_its_applications(
+    applicant, application, other_application, other_unit, client_for, travel
+):
+    client = client_for(applicant)
+    assert application.applicant_name in _warm(client, "/apply/").content.decode()
+
+    applicant.organisation = other_unit
+    applicant.save()  # committed: the generation moves
+    page = client.get("/apply/").content.decode()
+
+    assert other_application.key in page
+    assert application.key not in page
+
+
+def test_without_a_generation_pages_are_built_and_kept_again(applicant, application, client_for, travel):
+    from django.core.cache import caches
+
+    client = client_for(applicant)
+    _warm(client, "/apply/")
+    caches["pages"].delete(pagecache.GENERATION_KEY)  # culled
+
+    first, queries = _queries(client, "/apply/")
+    again, queries_again = _queries(client, "/apply/")
+
+    assert _built(queries)
+    assert not _built(queries_again)
+    assert again.content == first.content
+
+
+def test_off_when_page_cache_seconds_is_zero(applicant, application, client_for, travel, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    client = client_for(applicant)
+    _warm(client, "/apply/")
+
+    response, queries = _queries(client, "/apply/")
+
+    assert _built(queries)
+    assert response.status_code == 200
+
+
+def test_next_change_is_the_next_deadline_its_second_midnight_or_the_limit(campaign, settings):
+    settings.PAGE_CACHE_SECONDS = 300
+    closes = campaign.apply_closes_at
+    assert pagecache.next_change(closes - dt.timedelta(seconds=10)) == closes
+    assert pagecache.next_change(closes) == closes + dt.timedelta(seconds=1)
+    noon = local(2020, 9, 10, 12, 0, 0)
+    assert pagecache.next_change(noon) == noon + dt.timedelta(seconds=300)
+    late = local(2020, 9, 10, 23, 58, 0)
+    assert pagecache.next_change(late) == local(2020, 9, 11, 0, 0, 0)
+
+
+def test_the_generation_is_culled_after_every_page():
+    # DatabaseCache culls the lowest keys first: pages ("p:" + sha256) and users ("u:" + id) go before it.
+    assert pagecache.GENERATION_KEY > max("p:" + "f" * 64, "u:99999999")
+
+
+@pytest.mark.parametrize(
+    "query", ["?page=2&q=" + "柳" * 3000, "?x=%F0%9F%98%80&y=%00", "?page=%ED%A0%80", "?" + "a=" * 2000]
+)
+def test_odd_query_strings_are_kept_apart_and_never_fail(applicant, application, client_for, travel, query):
+    client = client_for(applicant)
+    plain = _warm(client, "/apply/")
+    first = client.get("/apply/" + query)
+    second, queries = _queries(client, "/apply/" + query)
+
+    assert first.status_code == second.status_code
+    assert first.status_code in (200, 400)
+    assert second.content == first.content
+    if first.status_code == 200:
+        assert not _built(queries)
+        assert client.get("/apply/").content == plain.content
+
+
+def test_the_check_refuses_a_page_cache_without_its_table(settings):
+    from gangwei.checks import check_page_cache
+
+    settings.PAGE_CACHE_SECONDS = 60
+    settings.CACHES = {"default": settings.CACHES["default"]}
+    assert [e.id for e in check_page_cache(None)] == ["gangwei.E083"]
+    settings.PAGE_CACHE_SECONDS = 0
+    assert check_page_cache(None) == []
+    settings.PAGE_CACHE_SECONDS = -1
+    assert [e.id for e in check_page_cache(None)] == ["gangwei.E083"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_worker_sending_a_message_makes_pages_stale(application, settings):
+    from django.core.cache import caches
+
+    from applications.mail import deliver
+    from applications.models import Message, MessageKind, MessageState
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    message = Message.objects.create(
+        application=application, kind=MessageKind.SUBMITTED, recipients="unit@example.org", subject="回执", body="已提交"
+    )
+    pagecache.bump()
+    before = caches["pages"].get(pagecache.GENERATION_KEY)
+
+    assert deliver(message.pk) == MessageState.SENT  # its state written with update(): no signal
+
+    assert caches["pages"].get(pagecache.GENERATION_KEY) not in (None, before)
