@@ -3,7 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from gangwei.pagecache import read_through
+from gangwei.pagecache import kept_user
 
 
 class OrganisationModelBackend(ModelBackend):
@@ -13,9 +13,10 @@ class OrganisationModelBackend(ModelBackend):
     def get_user(self, user_id):
         if not isinstance(user_id, int | str) or not str(user_id).isdigit():
             return None
-        # Kept between requests like a page: until the next write anywhere (the admin deactivating
-        # the user, a changed password or organisation are writes), PAGE_CACHE_SECONDS at most.
-        user = read_through(f"u:{int(user_id)}", lambda: self._load(user_id))
+        # Kept between requests (gangwei/pagecache.py) until a user, organisation, group or permission
+        # is saved or deleted (the admin deactivating the user, a changed password or organisation),
+        # PAGE_CACHE_SECONDS at most.
+        user = kept_user(int(user_id), lambda: self._load(user_id))
         return user if user is not None and self.user_can_authenticate(user) else None
 
     @staticmethod

@@ -49,6 +49,11 @@ ALIAS = "pages"
 # The generation's key sorts after every page key ("p:..."), so DatabaseCache's culling, which drops the
 # lowest keys first, drops pages before it.
 GENERATION_KEY = "~generation"
+# The signed-in user (with its organisation) is kept under a generation of its own, replaced only when
+# a user, an organisation, a group or a permission is saved or deleted (and by bump()): the pages'
+# generation moves on every POST, and the user would be read again after each for nothing.
+AUTH_GENERATION_KEY = "~generation-auth"
+AUTH_MODELS = frozenset({"gangwei.user", "gangwei.organisation", "auth.group", "auth.permission"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The apps whose rows pages show; the others (sessions, audit, axes, the task queue, admin's log) are
 # written by reading pages too, and never shown on a kept page.
@@ -76,22 +81,55 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-def bump() -> None:
-    """Give the generation a new value: every page kept so far is stale."""
-    # One upsert (gangwei.cache): two at once both write a new value, and either is a new generation.
-    caches[ALIAS].set(GENERATION_KEY, secrets.token_hex(16), None)
+def bump(*, pages: bool = True, auth: bool = True) -> dict[str, str]:
+    """Give the generations a new value: every page (and every kept user) kept so far is stale."""
+    # One upsert each (gangwei.cache): two at once both write a new value, either a new generation.
+    tokens = {}
+    if pages:
+        tokens[GENERATION_KEY] = secrets.token_hex(16)
+    if auth:
+        tokens[AUTH_GENERATION_KEY] = secrets.token_hex(16)
+    for key, token in tokens.items():
+        caches[ALIAS].set(key, token, None)
+    return tokens
 
 
-def _bump_quietly() -> None:
+def _bump_quietly(*, pages: bool = True, auth: bool = False) -> dict[str, str]:
     try:
-        bump()
+        return bump(pages=pages, auth=auth)
     except DatabaseError:
         # No cache table (a database being built): no page can have been kept in it either.
         logger.warning("page cache: the generation could not be replaced", exc_info=True)
+        return {}
+
+
+def _bump_pages() -> None:
+    _bump_quietly(pages=True, auth=False)
+
+
+def _bump_auth() -> None:
+    _bump_quietly(pages=False, auth=True)
+
+
+def _on_commit_once(func, using: str) -> None:
+    connection = transaction.get_connection(using)
+    if not any(registered is func for _, registered, _ in connection.run_on_commit):
+        transaction.on_commit(func, using=using)
 
 
 def _row_changed(sender, **kwargs) -> None:
+    using = kwargs.get("using") or "default"
+    rows_changed(using)
+    if enabled() and sender._meta.label_lower in AUTH_MODELS and kwargs.get("update_fields") != {"last_login"}:
+        # Even inside a POST (the middleware moves only the pages'). Not for a login's last_login:
+        # nothing a request decides reads it from request.user.
+        _on_commit_once(_bump_auth, using)
+
+
+def _membership_changed(sender, **kwargs) -> None:
     rows_changed(kwargs.get("using") or "default")
+    if enabled():
+        _on_commit_once(_bump_auth, kwargs.get("using") or "default")
 
 
 def rows_changed(using: str = "default") -> None:
@@ -101,10 +139,7 @@ def rows_changed(using: str = "default") -> None:
         return
     if getattr(_local, "bump_after_request", False):
         return  # an unsafe request: PageCacheMiddleware replaces the generation after it, once
-    connection = transaction.get_connection(using)
-    if any(func is _bump_quietly for _, func, _ in connection.run_on_commit):
-        return  # already due at this transaction's commit
-    transaction.on_commit(_bump_quietly, using=using)
+    _on_commit_once(_bump_pages, using)
 
 
 # Deleted only as a form's rows are replaced, inside the form's POST: a post_delete receiver would make
@@ -125,7 +160,9 @@ def connect_signals() -> None:
         if model._meta.label_lower not in NOT_WATCHED_DELETES:
             post_delete.connect(_row_changed, sender=model, dispatch_uid=uid)
         for field in model._meta.local_many_to_many:
-            m2m_changed.connect(_row_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}")
+            m2m_changed.connect(
+                _membership_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}.{field.name}"
+            )
 
 
 class PageCacheMiddleware:
@@ -142,22 +179,26 @@ class PageCacheMiddleware:
             return self.get_response(request)
         finally:
             _local.bump_after_request = False
-            _bump_quietly()
+            _bump_pages()
 
 
-def _kept(key: str) -> tuple[str | None, dt.datetime, object]:
-    """(the generation, now, what is kept under `key` or None): what is kept counts only when it was
-    kept under the current generation and its time has not run out. No generation yet (or culled):
-    a new one is made, and nothing counts until then."""
-    found = caches[ALIAS].get_many([GENERATION_KEY, key])
-    generation, entry, now = found.get(GENERATION_KEY), found.get(key), timezone.now()
-    if generation is None:
-        _bump_quietly()
-    elif entry is not None:
-        kept_generation, built_at, until, payload = entry
-        if kept_generation == generation and built_at <= now < until:
-            return generation, now, payload
-    return generation, now, None
+def _kept(keys: list[str], generation_key: str = GENERATION_KEY) -> tuple[str | None, dt.datetime, dict]:
+    """(the generation, now, {key: what is kept} for those of `keys` that count), in one read: what is
+    kept counts only when it was kept under the current generation and its time has not run out. No
+    generation yet (or culled): a new one is made, and nothing counts until then."""
+    found = caches[ALIAS].get_many([generation_key, *keys])
+    generation, now = found.get(generation_key), timezone.now()
+    if generation is None:  # made now, before anything is read: what is built next may be kept under it
+        made = _bump_quietly(pages=generation_key == GENERATION_KEY, auth=generation_key == AUTH_GENERATION_KEY)
+        return made.get(generation_key), now, {}
+    valid = {}
+    for key in keys:
+        entry = found.get(key)
+        if entry is not None:
+            kept_generation, built_at, until, payload = entry
+            if kept_generation == generation and built_at <= now < until:
+                valid[key] = payload
+    return generation, now, valid
 
 
 def _keep(key: str, generation: str | None, now: dt.datetime, until: dt.datetime, payload) -> None:
@@ -166,17 +207,19 @@ def _keep(key: str, generation: str | None, now: dt.datetime, until: dt.datetime
         caches[ALIAS].set(key, (generation, now, until, payload), seconds)
 
 
-def read_through(key: str, load):
-    """`load()`, kept like a page (same generation, PAGE_CACHE_SECONDS at most) under `key`; None is
-    never kept. For what every request reads and only a write changes (the signed-in user)."""
+def kept_user(user_id: int, load):
+    """The signed-in user, kept under the users' generation (PAGE_CACHE_SECONDS at most); `load()`
+    reads it when nothing counts. None (no such user) is never kept."""
     if not enabled():
         return load()
-    generation, now, value = _kept(key)
-    if value is None:
-        value = load()
-        if value is not None:
-            _keep(key, generation, now, now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), value)
-    return value
+    key = f"u:{user_id}"
+    generation, now, valid = _kept([key], AUTH_GENERATION_KEY)
+    if key in valid:
+        return valid[key]
+    user = load()
+    if user is not None:
+        _keep(key, generation, now, now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), user)
+    return user
 
 
 def _key(request) -> str | None:
@@ -210,14 +253,16 @@ def _deadline_instants() -> list[dt.datetime]:
     return sorted(instants)
 
 
-def next_change(now: dt.datetime) -> dt.datetime:
+INSTANTS_KEY = "i:deadlines"
+
+
+def next_change(now: dt.datetime, instants: list[dt.datetime] | None = None) -> dt.datetime:
     """The first instant after `now` at which a page may read differently with nothing written: a
-    campaign date or an extension (and the second after it), midnight, or PAGE_CACHE_SECONDS. The
-    instants are kept like a page (any change to them is a write)."""
+    campaign date or an extension (and the second after it), midnight, or PAGE_CACHE_SECONDS."""
     local = timezone.localtime(now)
     midnight = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     candidates = [now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), midnight]
-    for instant in read_through("i:deadlines", _deadline_instants):
+    for instant in _deadline_instants() if instants is None else instants:
         candidates += [instant, instant + dt.timedelta(seconds=1)]
     return min(c for c in candidates if c > now)
 
@@ -244,17 +289,21 @@ def cached_page(view=None, *, new_form: bool = False):
         key = _key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        generation, now, kept = _kept(key)
-        if kept is not None:
-            content_type, body = kept
+        generation, now, valid = _kept([key, INSTANTS_KEY])
+        if key in valid:
+            content_type, body = valid[key]
             body = zlib.decompress(body)
             return HttpResponse(_renew_form_token(body) if new_form else body, content_type=content_type)
         response = view(request, *args, **kwargs)
         if new_form and len(FORM_TOKEN.findall(response.content)) != 1:
             return response  # not the form with its one token (a closed window's notice): not kept
         if _keepable(request, response):
+            instants = valid.get(INSTANTS_KEY)
+            if instants is None:  # kept like a page: any change to a date or an extension is a write
+                instants = _deadline_instants()
+                _keep(INSTANTS_KEY, generation, now, now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), instants)
             payload = (response["Content-Type"], zlib.compress(response.content, 1))
-            _keep(key, generation, now, next_change(now), payload)
+            _keep(key, generation, now, next_change(now, instants), payload)
         return response
 
     return wrapper

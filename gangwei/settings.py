@@ -377,6 +377,8 @@ CACHES = {
     "default": {
         "BACKEND": "gangwei.cache.UpsertDatabaseCache",
         "LOCATION": env_str("CACHE_TABLE", "gangwei_cache"),
+        # Mostly the sessions' copies (a few hundred bytes each): room for every signed-in user.
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20000)},
     },
     # Whole signed-in pages and their generation (gangwei/pagecache.py), in a table of their own so
     # that culling pages never drops anything else. Each entry is a few kilobytes (zlib).

@@ -60,3 +60,12 @@ def test_the_table_is_culled_now_and_then(cache, monkeypatch):
     kept = cache.get_many([f"k{i:02d}" for i in range(31)])
     # Django's cull: a third of the 30 rows found, the lowest keys first; then the new row.
     assert sorted(kept) == [f"k{i:02d}" for i in range(10, 31)]
+
+
+def test_the_cache_tables_exist_after_migrate_and_skip_the_log_on_postgresql():
+    tables = ["gangwei_cache", "gangwei_page_cache"]
+    with connection.cursor() as cursor:
+        assert set(tables) <= set(connection.introspection.table_names(cursor))
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT relname, relpersistence FROM pg_class WHERE relname = ANY(%s) ORDER BY relname", [tables])
+            assert cursor.fetchall() == [("gangwei_cache", "u"), ("gangwei_page_cache", "u")]

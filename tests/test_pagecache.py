@@ -312,3 +312,19 @@ def test_the_mail_worker_sending_a_message_makes_pages_stale(application, settin
     assert deliver(message.pk) == MessageState.SENT  # its state written with update(): no signal
 
     assert caches["pages"].get(pagecache.GENERATION_KEY) not in (None, before)
+
+
+def test_a_post_leaves_the_kept_user_but_a_saved_user_is_read_again(applicant, application, client_for, travel):
+    client = client_for(applicant)
+    _warm(client, "/apply/")
+    client.post("/apply/no-such-key/edit/", {"applicant_name": "x"})  # moves the pages' generation only
+
+    _, after_post = _queries(client, "/apply/")
+    applicant.first_name = "改名"
+    applicant.save()
+    pagecache.bump(pages=False)  # what the commit of that save does (this test's transaction never commits)
+    _, after_save = _queries(client, "/apply/")
+
+    assert _built(after_post)
+    assert not any("gangwei_user" in sql for sql in after_post)
+    assert any("gangwei_user" in sql for sql in after_save)
