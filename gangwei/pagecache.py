@@ -20,10 +20,14 @@ kept, and given back, only under these rules:
 - **Only plain pages.** GET, status 200, HTML, not streamed, no one-off message shown on it or waiting
   to be; a request without a session or a CSRF cookie is served as before and not kept.
 
-Everything is in the database (CACHES["pages"], a DatabaseCache): two servers share the pages and the
-generation. PAGE_CACHE_SECONDS = 0 turns the cache off. The cost: with a write every few seconds the
-pages are mostly built again (about 2 ms more each for the reads and the store), so the cache helps
-reading, not writing; the writes themselves are unchanged but for one cache write per request.
+The signed-in user (with its organisation) is kept the same way under a second generation, which only
+a saved or deleted user, organisation, group or permission replaces (kept_user).
+
+Everything is in the database (CACHES["pages"], gangwei.cache's DatabaseCache, UNLOGGED on PostgreSQL):
+two servers share the pages and the generations. PAGE_CACHE_SECONDS = 0 turns the cache off. The cost:
+with a write every few seconds the pages are mostly built again, each with one more read and one more
+write of the cache table (about 1 ms), so the cache helps reading, not writing; a POST writes the
+generation once more.
 """
 
 import datetime as dt
