@@ -20,6 +20,9 @@ What one run does, in a temporary folder (nothing of the repository's var/ datab
    real gunicorn servers with 2 sync workers each on 127.0.0.1:18150-18152 (--port; H, the app on
    the first database, the app on the second), DEBUG off, a SECRET_KEY, plain HTTP. A gunicorn.conf.py at the
    repository's root is used (-c) when there is one, with the workers set to 2 on the command line.
+   H and the app share that configuration: with a worker replaced every GUNICORN_MAX_REQUESTS
+   requests, H (the fastest) would spend the most on fresh workers' start-up, so the figures are
+   only comparable with the count off (its default, 0); a run prints `max_requests:`.
 3. Logs in the demo users with a small Python client (GET the login form, POST it), then measures
    each page with wrk (Debian's `wrk`: installed with apt-get when missing and run as root), one
    thread and C connections (default 8), a 1 s warm-up and N seconds (default 5) each. wrk's Lua
@@ -855,6 +858,7 @@ def main() -> int:
             ("loadavg_end", f"{load_end:.2f}", ""),
             ("db", args.db, ""),
             ("page_cache", args.page_cache, ""),
+            ("max_requests", os.environ.get("GUNICORN_MAX_REQUESTS", "").strip() or "0", ""),
         ]
         for name, value, unit in figures:
             print(f"{name}: {value} {unit}".rstrip(), flush=True)

@@ -49,7 +49,7 @@ def test_defaults_for_a_two_core_machine(environment):
     assert (cfg.threads, cfg.worker_class_str) == (1, "sync")
     assert cfg.address == [("127.0.0.1", 8000)]
     assert (cfg.timeout, cfg.graceful_timeout) == (60, 30)
-    assert (cfg.max_requests, cfg.max_requests_jitter) == (1000, 100)
+    assert (cfg.max_requests, cfg.max_requests_jitter) == (0, 0)
     assert (cfg.accesslog, cfg.errorlog) == ("-", "-")
     assert cfg.forwarded_allow_ips == ["127.0.0.1", "::1"]
     assert (cfg.preload_app, cfg.control_socket_disable) == (False, True)
