@@ -2,7 +2,7 @@
 
     python bench/pages.py [--runs N] [--sizes 50,500,5000] [--only NAME] [--profile]
 
-(--only measures the pages whose name contains NAME; --profile prints a pyinstrument profile of
+(--db postgres: on PostgreSQL instead of SQLite; --only measures the pages whose name contains NAME; --profile prints a pyinstrument profile of
 each measured page on stderr.)
 
 Builds a throw-away SQLite database (migrate, fixtures, seed_demo, then 30 more submitted
@@ -18,6 +18,9 @@ queue (/review/), the city's lists (/city/, /city/training/, /city/assessment/, 
 /city/publicity/) and the public lists (/named/<year>/, /publicity/<year>/): queries, median time
 and response size at each N. None of them should grow with N (they page; none renders every row).
 
+The page cache is off (PAGE_CACHE_SECONDS=0): every request builds its page, which is what is
+measured here; bench/load.py measures pages read again with the cache on.
+
 Prints one figure per line: `name: value unit`.
 """
 
@@ -29,7 +32,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from load import PG_DEFAULT, drop_pg_database, make_pg_database  # bench/load.py, beside this file
+
 ROOT = Path(__file__).resolve().parent.parent
+PG_NAME = "gangwei_bench_pages"
 
 
 def main() -> None:
@@ -38,15 +44,28 @@ def main() -> None:
     parser.add_argument("--sizes", default="50,500,5000", help="the list pages' sizes, comma-separated")
     parser.add_argument("--profile", action="store_true", help="a pyinstrument profile of each page, on stderr")
     parser.add_argument("--only", default="", help="measure only the pages whose name contains this")
+    parser.add_argument(
+        "--db",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help="a throw-away SQLite file (default) or PostgreSQL database gangwei_bench_pages on DATABASE_URL's server",
+    )
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="gangwei-bench-")
-    os.environ["SQLITE_PATH"] = str(Path(workdir) / "bench.sqlite3")
-    os.environ.pop("DATABASE_URL", None)
+    pg_base = os.environ.get("DATABASE_URL") or PG_DEFAULT
+    if args.db == "postgres":
+        os.environ["DATABASE_URL"] = make_pg_database(pg_base, PG_NAME)
+    else:
+        os.environ["SQLITE_PATH"] = str(Path(workdir) / "bench.sqlite3")
+        os.environ.pop("DATABASE_URL", None)
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gangwei.settings")
+    # Every page built, never given back from the page cache: this measures what building costs (the
+    # bulk-created rows below send no signal, so a kept page would even outlive them).
+    os.environ["PAGE_CACHE_SECONDS"] = "0"
     sys.path.insert(0, str(ROOT))
 
     import django
@@ -231,6 +250,10 @@ def main() -> None:
         made = size
         for name, client, url in list_pages:
             measure(f"{name}_{size}", client, url, runs[size])
+    print(f"db: {args.db}")
+    if args.db == "postgres":
+        connection.close()
+        drop_pg_database(pg_base, PG_NAME)
 
 
 if __name__ == "__main__":
