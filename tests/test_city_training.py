@@ -81,7 +81,8 @@ def test_attendance_record_adds_changes_and_removes(session, reported, reported_
     assert list(Attendance.objects.values_list("application", "attendee", "recorded_by")) == [
         (reported.pk, "覃丽", city_user.pk)
     ]
-    assert attended_ids(session.campaign) == {reported.pk}
+    assert attended_ids(session.campaign, [reported.pk, reported_other.pk]) == {reported.pk}
+    assert attended_ids(session.campaign, [reported_other.pk]) == set()
     assert has_attended(reported) is True
     assert has_attended(reported_other) is False
     # The same again changes nothing; a new name changes one row; "" removes it.

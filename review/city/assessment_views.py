@@ -66,7 +66,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
     campaign = city_campaign()
     page = Paginator(reported_posts(campaign), ASSESSMENT_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
     posts = list(page.object_list)
-    attended = attended_ids(campaign)
+    attended = attended_ids(campaign, [post.pk for post in posts])
     results = results_for(posts)
     rows = [
         {

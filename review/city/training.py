@@ -9,6 +9,7 @@ held. A post whose leader attended no session cannot be assessed
 """
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -42,10 +43,11 @@ def reported_posts(campaign: Campaign) -> QuerySet[Application]:
     )
 
 
-def attended_ids(campaign: Campaign) -> set[int]:
-    """The ids of the applications whose leader attended any training of `campaign` (one query)."""
+def attended_ids(campaign: Campaign, application_ids: Iterable[int]) -> set[int]:
+    """Which of `application_ids` (a page's posts) had their leader at any training of `campaign`
+    (one query, as long as the page, whatever the campaign's size)."""
     return set(
-        Attendance.objects.filter(session__campaign=campaign)
+        Attendance.objects.filter(session__campaign=campaign, application_id__in=list(application_ids))
         .order_by()
         .values_list("application_id", flat=True)
         .distinct()

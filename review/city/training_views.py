@@ -69,7 +69,7 @@ def _table(campaign: Campaign, session: TrainingSession, page_no: int, form: Att
     recorded = dict(
         Attendance.objects.filter(session=session, application_id__in=ids).values_list("application_id", "attendee")
     )
-    attended = attended_ids(campaign)
+    attended = attended_ids(campaign, ids)
     if form is None:
         form = AttendanceForm(
             posts=posts,
