@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -85,15 +84,6 @@ def _campaign() -> Campaign:
     return campaign
 
 
-def _page(paginator: Paginator, number: str | None):
-    """The asked page; a bad number gives the first page, one past the end the last (never a 500)."""
-    try:
-        value = int(str(number or "1")[:10])
-    except ValueError:
-        value = 1
-    return paginator.get_page(max(value, 1))
-
-
 @dataclass
 class BodyState:
     """The body's 初审 window and filing in `campaign`, loaded once per request."""
@@ -149,9 +139,11 @@ def _queue_response(request: HttpRequest, bulk_form: BulkRecommendForm | None = 
     wanted_category = wanted_category if wanted_category in Category.values else ""
     q = clean_search(request.GET.get("q"))
     rows = queue_applications(request.user, campaign, status=wanted_status, category=wanted_category, q=q)
-    page = _page(Paginator(rows, QUEUE_PAGE_SIZE), request.GET.get("page"))
-    rows = as_submitted(page.object_list, request.user)
     counts = status_counts(request.user, campaign)
+    # Without a category or a search, the tabs' counts say how many rows there are: no COUNT of its own.
+    known = None if wanted_category or q else counts[wanted_status] if wanted_status else sum(counts.values())
+    page = page_of_rows(rows, request.GET.get("page"), QUEUE_PAGE_SIZE, known)
+    rows = as_submitted(page.object_list, request.user)
     if bulk_form is None:
         bulk_form = BulkRecommendForm(
             initial={"opinion": phrases.DEFAULT_OPINION}, choices=_bulk_choices(rows)

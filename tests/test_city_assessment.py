@@ -497,9 +497,9 @@ def test_query_counts_do_not_grow(
     urls = [reverse("review:assessment"), reverse("review:ranking"), reverse("review:ranking_xlsx")]
     ranked_posts(campaign, body_a, city_user, assessors, [["80", "85"]])
     # Each: session, user with its organisation, campaign, then the page's own reads (the session is not
-    # written: refreshed at login). list: count, page, attended set, assessments of the page;
-    # ranking / xlsx: the assessments; the xlsx: its audit row.
-    expected = [7, 4, 5]
+    # written: refreshed at login). list: count, the page's keys, its rows, attended set, assessments
+    # of the page; ranking / xlsx: the assessments; the xlsx: its audit row.
+    expected = [8, 4, 5]
     for url, count in zip(urls, expected, strict=True):
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200

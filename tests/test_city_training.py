@@ -257,12 +257,13 @@ def test_page_query_count_does_not_grow(session, campaign, body_a, client_for, c
     client = client_for(city_user)
     first = make_reported(campaign, body_a, 1)
     attendance_record(user=city_user, session=session, attendees={first[0].key: "覃丽"})
-    # session, user with its organisation, campaign, the chosen session, the sessions, count, page,
-    # leaders, this session's records, the attended set (the session row is not written: refreshed at login)
-    with django_assert_num_queries(10):
+    # session, user with its organisation, campaign, the chosen session, the sessions, count, the
+    # page's keys, the page's rows, leaders, this session's records, the attended set (the session
+    # row is not written: refreshed at login)
+    with django_assert_num_queries(11):
         client.get(reverse("review:training"), {"session": session.pk})
     more = make_reported(campaign, body_a, 2)
     attendance_record(user=city_user, session=session, attendees={p.key: "韦芳" for p in more})
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         response = client.get(reverse("review:training"), {"session": session.pk})
     assert len(response.context["rows"]) == 3

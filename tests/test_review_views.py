@@ -10,7 +10,7 @@ from applications.workflow import Action
 from gangwei.models import DeadlineExtension, Stage
 from review import phrases
 from review.models import CONDITION_FIELDS, Quota, Review, SummaryReport
-from review.selectors import submission_diff
+from review.selectors import QUEUE_PAGE_SIZE, submission_diff
 from review.services import review_decide, summary_file
 from tests.factories import ApplicationFactory, shanghai
 
@@ -103,7 +103,8 @@ def test_queue_query_count_does_not_grow(apply_window, client_for, reviewer_a, c
     for n in range(count):
         submitted(campaign, unit, applicant, f"岗位{n}")
     client = client_for(reviewer_a)
-    # 10, not 11: the places taken come from the counts by status (no query of their own).
+    # 10: the places taken and the paginator's count come from the counts by status (no query of
+    # their own); the page's keys, then its rows.
     with django_assert_num_queries(10):  # the session is not written (refreshed at login)
         response = client.get("/review/")
     assert len(response.context["rows"]) == count
@@ -368,3 +369,28 @@ def test_queue_places_from_counts_equal_places_of(apply_window, client_for, revi
     response = client_for(reviewer_a).get("/review/")
     assert response.context["places"] == places_of(campaign, body_a)
     assert response.context["places"].taken == 3
+
+
+def test_queue_pages_count_right_with_and_without_filters(apply_window, client_for, reviewer_a, campaign, unit, applicant):
+    """The queue's page count comes from the tabs' counts when nothing narrows the list, and from a
+    COUNT when a category or a search does: every page and every row is reachable either way."""
+    names = [f"分页岗位{n:02d}" for n in range(QUEUE_PAGE_SIZE + 2)]
+    sent = [submitted(campaign, unit, applicant, name) for name in names]
+    decide(sent[0], reviewer_a)  # one recommended: the "submitted" tab holds one fewer
+    client = client_for(reviewer_a)
+
+    def keys_on(query: str) -> list[str]:
+        return [row.key for row in client.get(f"/review/?{query}").context["rows"]]
+
+    everything = keys_on("") + keys_on("page=2")
+    assert sorted(everything) == sorted(a.key for a in sent)
+    assert len(keys_on("page=2")) == 2
+    assert keys_on("page=3") == keys_on("page=2")  # one past the end: the last page
+    assert client.get("/review/").context["page"].paginator.num_pages == 2
+    assert len(keys_on("status=submitted")) == QUEUE_PAGE_SIZE
+    assert len(keys_on("status=submitted&page=2")) == 1
+    assert keys_on("status=recommended") == [sent[0].key]
+    category = sent[0].category
+    assert len(keys_on(f"category={category}")) + len(keys_on(f"category={category}&page=2")) == len(sent)
+    assert keys_on("q=分页岗位07") == [sent[7].key]
+    assert client.get("/review/?q=分页岗位07").context["page"].paginator.num_pages == 1

@@ -4,7 +4,6 @@ logged-in assessor (and 确认考核结果), the ranking and its .xlsx."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -19,6 +18,7 @@ from gangwei.dates import format_date, format_datetime
 from gangwei.deadlines import StageClosed, stage_closes_at, stage_is_open
 from gangwei.models import Campaign, Stage
 from gangwei.pagecache import cached_page
+from gangwei.paging import page_of_rows
 from review.city import phrases
 from review.city.assessment import (
     AssessmentRefused,
@@ -64,7 +64,7 @@ def _post(request: HttpRequest, key: str) -> Application:
 def assessment(request: HttpRequest) -> HttpResponse:
     city_only(request)
     campaign = city_campaign()
-    page = Paginator(reported_posts(campaign), ASSESSMENT_PAGE_SIZE).get_page(page_number(request.GET.get("page")))
+    page = page_of_rows(reported_posts(campaign), str(page_number(request.GET.get("page"))), ASSESSMENT_PAGE_SIZE)
     posts = list(page.object_list)
     attended = attended_ids(campaign, [post.pk for post in posts])
     results = results_for(posts)

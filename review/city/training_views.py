@@ -4,7 +4,6 @@ table of the reported posts with the name of who attended each, saved at once.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,7 @@ from gangwei.dates import format_date, format_datetime
 from gangwei.deadlines import StageClosed, stage_closes_at, stage_is_open
 from gangwei.models import Campaign, Stage
 from gangwei.pagecache import cached_page
+from gangwei.paging import page_of_rows
 from review.city import phrases
 from review.city.common import city_campaign, city_only
 from review.city.forms_training import AttendanceForm, TrainingSessionForm, attendee_field
@@ -58,7 +58,7 @@ def _table(campaign: Campaign, session: TrainingSession, page_no: int, form: Att
     """The chosen session's table: a page of the reported posts, each with its first leader's name
     (the field's hint), this session's record and whether it attended any session. Constant queries:
     the count, the page, its leaders, this session's records, the attended set."""
-    page = Paginator(reported_posts(campaign), ATTENDANCE_PAGE_SIZE).get_page(page_no)
+    page = page_of_rows(reported_posts(campaign), str(page_no), ATTENDANCE_PAGE_SIZE)
     posts = list(page.object_list)
     ids = [post.pk for post in posts]
     first_leader: dict[int, str] = {}
