@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from applications.models import Application, Category, Status
@@ -211,34 +211,34 @@ def _severity(closes_at: dt.datetime, now: dt.datetime) -> str:
 
 
 def _post_counts(campaign: Campaign, today: dt.date) -> dict[str, int]:
-    """The to-do counts about posts, in one aggregate query."""
-    post = OuterRef("pk")
+    """The to-do counts about posts, in one aggregate query.
+
+    Each "has a …" is `pk IN (the other table's application ids)`, not a correlated EXISTS: the
+    database reads each small table once into a hash and probes it per post (a correlated EXISTS
+    is one index lookup per post and per question, 7 × 5,000 of them at 5,000 posts)."""
     reported = Q(status=Status.REPORTED)
     passed = Q(status=Status.PASSED)
-    return (
-        Application.objects.filter(campaign=campaign)
-        .alias(
-            trained=Exists(Attendance.objects.filter(application=post)),
-            scored=Exists(Assessment.objects.filter(application=post)),
-            published=Exists(PublicityEntry.objects.filter(application=post)),
-            published_over=Exists(PublicityEntry.objects.filter(application=post, publicity__ends_on__lt=today)),
-            objected=Exists(
-                Objection.objects.filter(
-                    application=post, outcome__in=[ObjectionOutcome.PENDING, ObjectionOutcome.UPHELD]
-                )
-            ),
-            objection_pending=Exists(Objection.objects.filter(application=post, outcome=ObjectionOutcome.PENDING)),
-            certified=Exists(Certificate.objects.filter(application=post)),
-        )
-        .aggregate(
-            untrained=Count("pk", filter=reported & Q(trained=False)),
-            unscored=Count("pk", filter=reported & Q(trained=True, scored=False)),
-            undecided=Count("pk", filter=reported & Q(scored=True)),
-            unpublished=Count("pk", filter=passed & Q(published=False)),
-            objections=Count("pk", filter=Q(objection_pending=True)),
-            to_name=Count("pk", filter=passed & Q(published_over=True, objected=False)),
-            uncertified=Count("pk", filter=Q(status=Status.NAMED, certified=False)),
-        )
+
+    def has(model, **conditions):
+        return Q(pk__in=model.objects.filter(**conditions).values("application_id"))
+
+    trained = has(Attendance, session__campaign=campaign)
+    scored = has(Assessment, application__campaign=campaign)
+    published = has(PublicityEntry, application__campaign=campaign)
+    published_over = has(PublicityEntry, application__campaign=campaign, publicity__ends_on__lt=today)
+    objected = has(
+        Objection, application__campaign=campaign, outcome__in=[ObjectionOutcome.PENDING, ObjectionOutcome.UPHELD]
+    )
+    objection_pending = has(Objection, application__campaign=campaign, outcome=ObjectionOutcome.PENDING)
+    certified = has(Certificate, application__campaign=campaign)
+    return Application.objects.filter(campaign=campaign).aggregate(
+        untrained=Count("pk", filter=reported & ~trained),
+        unscored=Count("pk", filter=reported & trained & ~scored),
+        undecided=Count("pk", filter=reported & scored),
+        unpublished=Count("pk", filter=passed & ~published),
+        objections=Count("pk", filter=objection_pending),
+        to_name=Count("pk", filter=passed & published_over & ~objected),
+        uncertified=Count("pk", filter=Q(status=Status.NAMED) & ~certified),
     )
 
 
