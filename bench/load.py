@@ -65,7 +65,6 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -415,50 +414,6 @@ def login(port: int, username: str, password: str) -> dict:
     return {"sessionid": cookies["sessionid"], "csrftoken": cookies["csrftoken"]}
 
 
-class FormFields(HTMLParser):
-    """The fields a browser would post from the form with the given id (hidden, text, selects...)."""
-
-    def __init__(self, form_id: str):
-        super().__init__(convert_charrefs=True)
-        self.form_id, self.inside, self.fields = form_id, False, []
-        self._select, self._option, self._textarea, self._text = None, None, None, []
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form":
-            self.inside = a.get("id") == self.form_id
-        if not self.inside or "disabled" in a:
-            return
-        if tag == "input" and a.get("name"):
-            kind = (a.get("type") or "text").lower()
-            if kind in ("submit", "button", "image", "reset", "file"):
-                return
-            if kind in ("checkbox", "radio") and "checked" not in a:
-                return
-            self.fields.append((a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else "")))
-        elif tag == "select" and a.get("name"):
-            self._select, self._option = a["name"], None
-        elif tag == "option" and self._select is not None:
-            if self._option is None or "selected" in a:
-                self._option = a.get("value", "")
-        elif tag == "textarea" and a.get("name"):
-            self._textarea, self._text = a["name"], []
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select" and self._select is not None:
-            self.fields.append((self._select, self._option or ""))
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            self.fields.append((self._textarea, "".join(self._text).removeprefix("\n")))
-            self._textarea = None
-
-
 def submit_body(fields: list[tuple[str, str]], token: str) -> bytes:
     posted = [(k, token if k == "csrfmiddlewaretoken" else v) for k, v in fields] + [("submit", "1")]
     return urllib.parse.urlencode(posted).encode()
@@ -493,6 +448,10 @@ def submitter(index: int, port: int, cookies: dict, keys: list[str], fields: lis
 
 
 def measure_submissions(port: int, seed_info: dict, seconds: float, warmup: float) -> dict:
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from tests.http_client import form_of  # the form reader of the tests' browser-like client
+
     clients = []
     for n, spec in enumerate(seed_info["submitters"]):
         cookies = login(port, spec["username"], PASSWORD)
@@ -501,9 +460,7 @@ def measure_submissions(port: int, seed_info: dict, seconds: float, warmup: floa
             status, _, page = request(port, "GET", f"/apply/{spec['keys'][0]}/edit/", cookies=cookies)
             if status != 200:
                 raise BenchError(f"draft form: {status}")
-            parser = FormFields("application-form")
-            parser.feed(page.decode())
-            fields = parser.fields
+            fields = form_of(page.decode(), "application-form")
             if not any(k == "version" for k, _ in fields):
                 raise BenchError("the edit form has no version field: the form parser found the wrong form")
     results = {}

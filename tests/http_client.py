@@ -92,17 +92,14 @@ def _multipart(data: list[tuple[str, str]], files: list[tuple[str, str, bytes]])
 
 
 class _FormFields(HTMLParser):
-    """The fields a browser would post from the form with id `form_id` (no buttons, no disabled
-    fields, only the checked boxes and radios)."""
+    """The fields a browser would post from the form with id `form_id`: no buttons, no disabled or file
+    fields, only the checked boxes and radios, a select's selected option (else its first, as a browser
+    does), a textarea without the one newline that follows <textarea>."""
 
     def __init__(self, form_id: str):
-        super().__init__()
-        self.form_id = form_id
-        self.inside = False
-        self.fields: list[tuple[str, str]] = []
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._text = ""
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside, self.fields = form_id, False, []
+        self._select, self._option, self._textarea, self._text = None, None, None, []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -110,31 +107,34 @@ class _FormFields(HTMLParser):
             self.inside = a.get("id") == self.form_id
         if not self.inside or "disabled" in a:
             return
-        name = a.get("name")
-        if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+        if tag == "input" and a.get("name"):
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
                 return
-            self.fields.append((name, a.get("value") or ("on" if a.get("type") == "checkbox" else "")))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, ""
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            self.fields.append((self._select, a.get("value", "")))
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.fields.append((a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else "")))
+        elif tag == "select" and a.get("name"):
+            self._select, self._option = a["name"], None
+        elif tag == "option" and self._select is not None:
+            if self._option is None or "selected" in a:
+                self._option = a.get("value", "")
+        elif tag == "textarea" and a.get("name"):
+            self._textarea, self._text = a["name"], []
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
 
     def handle_endtag(self, tag):
         if tag == "form":
             self.inside = False
-        elif tag == "textarea" and self._textarea:
-            # A browser drops the one newline that follows <textarea>.
-            self.fields.append((self._textarea, self._text.removeprefix("\n")))
-            self._textarea = None
-        elif tag == "select":
+        elif tag == "select" and self._select is not None:
+            self.fields.append((self._select, self._option or ""))
             self._select = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text += data
+        elif tag == "textarea" and self._textarea is not None:
+            self.fields.append((self._textarea, "".join(self._text).removeprefix("\n")))
+            self._textarea = None
 
 
 def form_of(html: str, form_id: str) -> list[tuple[str, str]]:

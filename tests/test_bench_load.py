@@ -10,6 +10,7 @@ import gangwei.settings as gangwei_settings
 from applications.models import Application, Status
 from bench import load
 from bench.hello import settings as hello_settings
+from tests.http_client import form_of
 
 
 def test_the_benchmark_submission_submits_the_draft(client_for, applicant, application, apply_window):
@@ -17,13 +18,12 @@ def test_the_benchmark_submission_submits_the_draft(client_for, applicant, appli
     client = client_for(applicant)
     path = f"/apply/{application.key}/edit/"
     page = client.get(path).content
-    parser = load.FormFields("application-form")
-    parser.feed(page.decode())
-    names = [name for name, _ in parser.fields]
+    fields = form_of(page.decode(), "application-form")
+    names = [name for name, _ in fields]
     assert "version" in names and "csrfmiddlewaretoken" in names
     token = load.CSRF_FIELD.search(page).group(1).decode()
 
-    response = client.post(path, load.submit_body(parser.fields, token), content_type=load.FORM_CONTENT_TYPE)
+    response = client.post(path, load.submit_body(fields, token), content_type=load.FORM_CONTENT_TYPE)
 
     assert (response.status_code, response["Location"]) == (302, f"/apply/{application.key}/")
     application.refresh_from_db()
@@ -41,9 +41,7 @@ def test_the_parser_posts_what_a_browser_posts():
         '<textarea name="t">\n第一行\n第二行</textarea><input type="submit" name="submit" value="1">'
         '<input name="off" value="z" disabled></form>'
     )
-    parser = load.FormFields("f")
-    parser.feed(html)
-    assert parser.fields == [("a", "1"), ("b", "two"), ("c", "on"), ("e", "2"), ("g", "x"), ("t", "第一行\n第二行")]
+    assert form_of(html, "f") == [("a", "1"), ("b", "two"), ("c", "on"), ("e", "2"), ("g", "x"), ("t", "第一行\n第二行")]
 
 
 @pytest.mark.urls("bench.hello.urls")
