@@ -6,6 +6,10 @@ sessions and the page cache (gangwei/pagecache.py) write on every login, every P
 built, so here `set` is one upsert (INSERT ... ON CONFLICT DO UPDATE, which PostgreSQL and SQLite both
 have), and the table is counted and culled on one write in CULL_EVERY only (chosen at random: every
 process culls, none on every write). Reads, add, touch and delete are Django's.
+
+Culling drops the expired entries, then those closest to expiring (Django's drops the lowest keys,
+whose order depends on the database's collation): an entry kept without a timeout (the page cache's
+generations) goes last.
 """
 
 import base64
@@ -52,3 +56,21 @@ class UpsertDatabaseCache(DatabaseCache):
                 [key, encoded, expires],
             )
         return True
+
+    def _cull(self, db, cursor, now, num):
+        if self._cull_frequency == 0:
+            self.clear()
+            return
+        connection = connections[db]
+        quote_name = connection.ops.quote_name
+        table, key_column, expires_column = quote_name(self._table), quote_name("cache_key"), quote_name("expires")
+        cursor.execute(
+            f"DELETE FROM {table} WHERE {expires_column} < %s", [connection.ops.adapt_datetimefield_value(now)]
+        )
+        remaining = num - cursor.rowcount
+        if remaining > self._max_entries:
+            cursor.execute(
+                f"DELETE FROM {table} WHERE {key_column} IN "
+                f"(SELECT {key_column} FROM {table} ORDER BY {expires_column}, {key_column} LIMIT %s)",
+                [remaining // self._cull_frequency],
+            )

@@ -5,13 +5,17 @@ Most requests read a page that has not changed since the same user last read it:
 response (the ORM and the templates on every row); reading it back costs two queries. A page is
 kept, and given back, only under these rules:
 
-- **Per session.** The key is the session's key, the user, the CSRF secret (the page's forms carry a
-  token made from it), the path with its query, the language and the release (the templates and code
-  this server runs). A page never crosses sessions, let alone users or districts.
+- **Per session.** The key is the session's key, the user, the users' generation the user was read
+  under (below: a user moved to another organisation never gets a page built for the old one, even
+  one built while the move committed), the CSRF secret (the page's forms carry a token made from it),
+  the path with its query, the language and the release (the templates and code this server runs).
+  A page never crosses sessions, let alone users or districts.
 - **Nothing written since.** A *generation* (a random token in the cache) is replaced after every
-  request with an unsafe method (POST, PUT, PATCH, DELETE: every form of the site and of the admin,
-  whatever it wrote, even nothing), and after every commit that saved or deleted a row of the
-  project's own models outside such a request (management commands, the mail worker, the shell).
+  request with an unsafe method (POST, PUT, PATCH, DELETE) by a signed-in user (every form of the site
+  and of the admin, whatever it wrote, even nothing: an update() sends no signal), after an anonymous
+  one only when it saved or deleted a row (so that no one can empty everyone's pages by posting), and
+  after every commit that saved or deleted a row of the project's own models outside such a request
+  (management commands, the mail worker, the shell).
   A page stores the generation read *before* it was built, and is given back only while that is
   still the generation: a write committed while the page was being built makes it stale at once.
 - **No deadline passed since.** A page is kept only until the next instant at which a campaign date
@@ -24,7 +28,9 @@ The signed-in user (with its organisation) is kept the same way under a second g
 a saved or deleted user, organisation, group or permission replaces (kept_user).
 
 Everything is in the database (CACHES["pages"], gangwei.cache's DatabaseCache, UNLOGGED on PostgreSQL):
-two servers share the pages and the generations. PAGE_CACHE_SECONDS = 0 turns the cache off. The cost:
+two servers share the pages and the generations. Whatever goes wrong with the cache itself (its table
+locked or missing, an entry a newer release wrote that this one cannot read) makes a page be built as
+if nothing were kept, never an error page. PAGE_CACHE_SECONDS = 0 turns the cache off. The cost:
 with a write every few seconds the pages are mostly built again, each with one more read and one more
 write of the cache table (about 1 ms), so the cache helps reading, not writing; a POST writes the
 generation once more.
@@ -50,8 +56,8 @@ from django.utils import timezone
 logger = logging.getLogger(__name__)
 
 ALIAS = "pages"
-# The generation's key sorts after every page key ("p:..."), so DatabaseCache's culling, which drops the
-# lowest keys first, drops pages before it.
+# The generations never expire; gangwei.cache culls the entries closest to expiring first, so pages and
+# users go before them.
 GENERATION_KEY = "~generation"
 # The signed-in user (with its organisation) is kept under a generation of its own, replaced only when
 # a user, an organisation, a group or a permission is saved or deleted (and by bump()): the pages'
@@ -78,6 +84,10 @@ def release() -> str:
             if path.suffix in {".py", ".html", ".txt", ".mo"} and path.is_file():
                 digest.update(str(path.relative_to(base)).encode())
                 digest.update(path.read_bytes())
+    # The collected static files' names (their hashes are in the pages' links), where collected.
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if manifest.is_file():
+        digest.update(manifest.read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -142,7 +152,8 @@ def rows_changed(using: str = "default") -> None:
     if not enabled():
         return
     if getattr(_local, "bump_after_request", False):
-        return  # an unsafe request: PageCacheMiddleware replaces the generation after it, once
+        _local.wrote = True  # an unsafe request: PageCacheMiddleware replaces the generation after it, once
+        return
     _on_commit_once(_bump_pages, using)
 
 
@@ -170,7 +181,9 @@ def connect_signals() -> None:
 
 
 class PageCacheMiddleware:
-    """Replace the generation after every request with an unsafe method, whatever it did."""
+    """Replace the generation after every request with an unsafe method by a signed-in user, whatever it
+    did (a view's update() or bulk_create() sends no signal), and after an anonymous one that saved or
+    deleted a row (login, registration, an objection: each through save(), which signals)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -178,19 +191,25 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in UNSAFE_METHODS or not enabled():
             return self.get_response(request)
-        _local.bump_after_request = True
+        _local.bump_after_request, _local.wrote = True, False
         try:
             return self.get_response(request)
         finally:
             _local.bump_after_request = False
-            _bump_pages()
+            user = getattr(request, "user", None)
+            if _local.wrote or (user is not None and user.is_authenticated):
+                _bump_pages()
 
 
 def _kept(keys: list[str], generation_key: str = GENERATION_KEY) -> tuple[str | None, dt.datetime, dict]:
     """(the generation, now, {key: what is kept} for those of `keys` that count), in one read: what is
     kept counts only when it was kept under the current generation and its time has not run out. No
     generation yet (or culled): a new one is made, and nothing counts until then."""
-    found = caches[ALIAS].get_many([generation_key, *keys])
+    try:
+        found = caches[ALIAS].get_many([generation_key, *keys])
+    except Exception:  # noqa: BLE001 - a locked or missing table, an entry this release cannot unpickle
+        logger.warning("page cache: could not be read; building the page", exc_info=True)
+        return None, timezone.now(), {}
     generation, now = found.get(generation_key), timezone.now()
     if generation is None:  # made now, before anything is read: what is built next may be kept under it
         made = _bump_quietly(pages=generation_key == GENERATION_KEY, auth=generation_key == AUTH_GENERATION_KEY)
@@ -208,7 +227,10 @@ def _kept(keys: list[str], generation_key: str = GENERATION_KEY) -> tuple[str | 
 def _keep(key: str, generation: str | None, now: dt.datetime, until: dt.datetime, payload) -> None:
     if generation is not None:
         seconds = max(1, int((until - now).total_seconds()) + 1)
-        caches[ALIAS].set(key, (generation, now, until, payload), seconds)
+        try:
+            caches[ALIAS].set(key, (generation, now, until, payload), seconds)
+        except DatabaseError:
+            logger.warning("page cache: could not keep %s", key[:2], exc_info=True)
 
 
 def kept_user(user_id: int, load):
@@ -216,13 +238,17 @@ def kept_user(user_id: int, load):
     reads it when nothing counts. None (no such user) is never kept."""
     if not enabled():
         return load()
-    key = f"u:{user_id}"
+    key = f"u:{release()}:{user_id}"
     generation, now, valid = _kept([key], AUTH_GENERATION_KEY)
-    if key in valid:
-        return valid[key]
-    user = load()
+    user = valid.get(key)
+    if user is None:
+        user = load()
+        if user is not None:
+            _keep(key, generation, now, now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), user)
     if user is not None:
-        _keep(key, generation, now, now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), user)
+        # Not kept with it (set after _keep): the generation this request read the user under, part of
+        # its pages' key.
+        user.page_cache_auth_generation = generation or ""
     return user
 
 
@@ -231,10 +257,14 @@ def _key(request) -> str | None:
     secret = request.META.get("CSRF_COOKIE")
     if not session_key or not secret or not request.user.is_authenticated:
         return None
+    if not getattr(request.user, "page_cache_auth_generation", None):
+        return None
     parts = [
         release(),
         session_key,
         str(request.user.pk),
+        # Without it (a user not read through kept_user) no page is kept: "" would not follow a move.
+        getattr(request.user, "page_cache_auth_generation", None),
         secret,
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", ""),
@@ -257,7 +287,8 @@ def _deadline_instants() -> list[dt.datetime]:
     return sorted(instants)
 
 
-INSTANTS_KEY = "i:deadlines"
+def instants_key() -> str:
+    return f"i:{release()}:deadlines"
 
 
 def next_change(now: dt.datetime, instants: list[dt.datetime] | None = None) -> dt.datetime:
@@ -293,19 +324,19 @@ def cached_page(view=None, *, new_form: bool = False):
         key = _key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        generation, now, valid = _kept([key, INSTANTS_KEY])
+        generation, now, valid = _kept([key, instants_key()])
         if key in valid:
             content_type, body = valid[key]
             body = zlib.decompress(body)
             return HttpResponse(_renew_form_token(body) if new_form else body, content_type=content_type)
         response = view(request, *args, **kwargs)
-        if new_form and len(FORM_TOKEN.findall(response.content)) != 1:
+        if new_form and (response.streaming or len(FORM_TOKEN.findall(response.content)) != 1):
             return response  # not the form with its one token (a closed window's notice): not kept
         if _keepable(request, response):
-            instants = valid.get(INSTANTS_KEY)
+            instants = valid.get(instants_key())
             if instants is None:  # kept like a page: any change to a date or an extension is a write
                 instants = _deadline_instants()
-                _keep(INSTANTS_KEY, generation, now, now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), instants)
+                _keep(instants_key(), generation, now, now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), instants)
             payload = (response["Content-Type"], zlib.compress(response.content, 1))
             _keep(key, generation, now, next_change(now, instants), payload)
         return response

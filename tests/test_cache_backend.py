@@ -50,16 +50,19 @@ def test_no_timeout_never_expires_and_add_and_delete_still_work(cache):
 def test_the_table_is_culled_now_and_then(cache, monkeypatch):
     monkeypatch.setattr(cache, "_max_entries", 10)
     monkeypatch.setattr(cache_module.random, "randrange", lambda n: 1)
-    for i in range(30):
-        cache.set(f"k{i:02d}", i, 60)
-    assert len(cache.get_many([f"k{i:02d}" for i in range(30)])) == 30  # no cull drawn: all kept
+    cache.set("a-forever", "kept", None)  # sorts first, never expires
+    for i in range(29):
+        cache.set(f"k{i:02d}", i, 3600 - 60 * i)  # the higher, the sooner it expires
+    keys = ["a-forever", *(f"k{i:02d}" for i in range(30))]
+    assert len(cache.get_many(keys)) == 30  # no cull drawn: all kept
 
     monkeypatch.setattr(cache_module.random, "randrange", lambda n: 0)
-    cache.set("k30", 30, 60)
+    cache.set("k29", 29, 60)
 
-    kept = cache.get_many([f"k{i:02d}" for i in range(31)])
-    # Django's cull: a third of the 30 rows found, the lowest keys first; then the new row.
-    assert sorted(kept) == [f"k{i:02d}" for i in range(10, 31)]
+    kept = cache.get_many(keys)
+    # A third of the 30 rows found go, those closest to expiring first (whatever the keys' order):
+    # k19..k28; never the one without a timeout. Then the new row.
+    assert sorted(kept) == ["a-forever", *(f"k{i:02d}" for i in range(19)), "k29"]
 
 
 def test_the_cache_tables_exist_after_migrate_and_skip_the_log_on_postgresql():

@@ -261,9 +261,17 @@ def test_next_change_is_the_next_deadline_its_second_midnight_or_the_limit(campa
     assert pagecache.next_change(late) == local(2020, 9, 11, 0, 0, 0)
 
 
-def test_the_generation_is_culled_after_every_page():
-    # DatabaseCache culls the lowest keys first: pages ("p:" + sha256) and users ("u:" + id) go before it.
-    assert pagecache.GENERATION_KEY > max("p:" + "f" * 64, "u:99999999")
+@pytest.mark.django_db
+def test_the_generations_never_expire_so_they_are_culled_last():
+    from django.core.cache import caches
+
+    pagecache.bump()
+    table = caches["pages"]._table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key, expires FROM {table}")
+        rows = dict(cursor.fetchall())
+    assert sorted(rows) == sorted([":1:" + pagecache.AUTH_GENERATION_KEY, ":1:" + pagecache.GENERATION_KEY])
+    assert {str(value)[:4] for value in rows.values()} == {"9999"}
 
 
 @pytest.mark.parametrize(
@@ -328,3 +336,102 @@ def test_a_post_leaves_the_kept_user_but_a_saved_user_is_read_again(applicant, a
     assert _built(after_post)
     assert not any("gangwei_user" in sql for sql in after_post)
     assert any("gangwei_user" in sql for sql in after_save)
+
+
+# --- races, refused posts and unreadable entries ------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_move_committed_while_a_page_is_built_never_serves_the_old_organisation_again(
+    applicant, application, other_application, other_unit, client_for, travel, monkeypatch
+):
+    """The user was read (kept_user) before the move committed, the page's generation after it: the
+    page built from the old user is kept under the new generation, but under the old users' generation
+    in its key, which no later request reads the user under."""
+    client = client_for(applicant)
+    assert application.key in _warm(client, "/apply/").content.decode()
+    real_kept, moved = pagecache._kept, []
+
+    def kept_while_the_admin_moves_the_user(keys, generation_key=pagecache.GENERATION_KEY):
+        if generation_key == pagecache.GENERATION_KEY and not moved:
+            user = User.objects.get(pk=applicant.pk)
+            user.organisation = other_unit
+            user.save()  # committed (autocommit): both generations move
+            moved.append(user)
+        return real_kept(keys, generation_key)
+
+    monkeypatch.setattr(pagecache, "_kept", kept_while_the_admin_moves_the_user)
+    racing = client.get("/apply/").content.decode()
+    monkeypatch.setattr(pagecache, "_kept", real_kept)
+    later = client.get("/apply/").content.decode()
+
+    assert (application.key in racing, application.key in later, other_application.key in later) == (True, False, True)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_read_between_the_two_bumps_of_a_commit_is_not_given_back_after(
+    applicant, application, other_application, other_unit, client_for, travel, monkeypatch
+):
+    """Outside a request (a shell, a command) a commit replaces the pages' generation, then the users':
+    a page built between the two, from the old user, is never given back once the users' has moved."""
+    client = client_for(applicant)
+    assert application.key in _warm(client, "/apply/").content.decode()
+    real_bump_auth, between = pagecache._bump_auth, []
+
+    def slow_bump_auth():
+        between.append(client.get("/apply/").content.decode())
+        real_bump_auth()
+
+    monkeypatch.setattr(pagecache, "_bump_auth", slow_bump_auth)
+    with transaction.atomic():
+        user = User.objects.get(pk=applicant.pk)
+        user.organisation = other_unit
+        user.save()
+    monkeypatch.setattr(pagecache, "_bump_auth", real_bump_auth)
+    later = client.get("/apply/").content.decode()
+
+    assert (application.key in between[0], application.key in later, other_application.key in later) == (True, False, True)
+
+
+def test_an_anonymous_post_that_writes_nothing_keeps_every_page(applicant, application, client_for, travel):
+    from django.core.cache import caches
+    from django.test import Client
+
+    _warm(client_for(applicant), "/apply/")
+    before = caches["pages"].get(pagecache.GENERATION_KEY)
+    anonymous = Client()
+
+    refused = [anonymous.post("/no-such-page/", {"x": "1"}).status_code, anonymous.post("/accounts/login/", {}).status_code]
+
+    assert (refused, caches["pages"].get(pagecache.GENERATION_KEY)) == ([404, 200], before)
+
+
+def test_a_signed_in_post_moves_the_generation_even_when_it_writes_nothing(applicant, client_for, travel):
+    from django.core.cache import caches
+
+    client = client_for(applicant)
+    pagecache.bump()
+    before = caches["pages"].get(pagecache.GENERATION_KEY)
+
+    status = client.post("/no-such-page/", {"x": "1"}).status_code
+
+    assert status == 404
+    assert caches["pages"].get(pagecache.GENERATION_KEY) not in (None, before)
+
+
+def test_an_entry_this_release_cannot_read_is_a_miss_not_an_error(applicant, application, client_for, travel, monkeypatch):
+    """A rolling restart: the other release kept something this one cannot unpickle, or the cache table
+    is locked. The page is built as if nothing were kept."""
+    from django.core.cache import caches
+
+    client = client_for(applicant)
+    assert application.key in _warm(client, "/apply/").content.decode()
+    cache = caches["pages"]
+
+    def unreadable(*args, **kwargs):
+        raise ModuleNotFoundError("No module named 'other_release_only'")
+
+    monkeypatch.setattr(cache, "get_many", unreadable)
+    response, queries = _queries(client, "/apply/")
+
+    assert (response.status_code, application.key in response.content.decode(), _built(queries)) == (200, True, True)
