@@ -255,16 +255,16 @@ def kept_user(user_id: int, load):
 def _key(request) -> str | None:
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     secret = request.META.get("CSRF_COOKIE")
-    if not session_key or not secret or not request.user.is_authenticated:
-        return None
-    if not getattr(request.user, "page_cache_auth_generation", None):
+    # The users' generation the user was read under (kept_user): without it no page is kept, since the
+    # key would not follow a move to another organisation.
+    auth_generation = getattr(request.user, "page_cache_auth_generation", None)
+    if not session_key or not secret or not request.user.is_authenticated or not auth_generation:
         return None
     parts = [
         release(),
         session_key,
         str(request.user.pk),
-        # Without it (a user not read through kept_user) no page is kept: "" would not follow a move.
-        getattr(request.user, "page_cache_auth_generation", None),
+        auth_generation,
         secret,
         request.get_full_path(),
         getattr(request, "LANGUAGE_CODE", ""),
