@@ -74,7 +74,9 @@ def queue_message(
 
     A message without any address is kept as "no recipient" (its page says so) and never sent.
     """
-    with transaction.atomic():
+    # No savepoint inside a caller's transaction (two round trips saved): a failure here ends the
+    # caller's transaction, as it must (the change is not kept without its message).
+    with transaction.atomic(savepoint=False):
         message = Message.objects.create(
             kind=MessageKind(kind),
             subject=" ".join(subject.split())[:200],
@@ -102,9 +104,15 @@ def render_message(kind: str, context: dict) -> tuple[str, str]:
 
 
 def notify_unit(application: Application, kind: str, **context) -> Message:
-    """Tell the application's unit about `kind` (its active users' addresses), in this transaction."""
+    """Tell the application's unit about `kind` (its active users' addresses), in this transaction.
+    The unit's deadline extensions are those transition() read, when it read the unit's."""
     link = site_url(reverse("applications:detail", kwargs={"key": application.key}))
-    review_closes_at = stage_closes_at(application.campaign, Stage.FIRST_REVIEW, application.unit)
+    review_closes_at = stage_closes_at(
+        application.campaign,
+        Stage.FIRST_REVIEW,
+        application.unit,
+        extensions=getattr(application, "unit_extensions", None),
+    )
     subject, body = render_message(
         kind,
         {

@@ -5,7 +5,7 @@ import hashlib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import prefetch_related_objects
 
 from applications import phrases
@@ -13,7 +13,16 @@ from applications.eligibility import submission_errors
 from applications.mail import notify_unit, organisation_recipients, split_recipients
 from applications.models import Application, Attachment, Honour, Leader, MessageKind, NumberCounter, Status
 from applications.uploads import check_quota, check_upload, quota_of
-from applications.workflow import ATTACHABLE, EDITABLE, Action, Note, TransitionNotAllowed, record_note, transition
+from applications.workflow import (
+    ATTACHABLE,
+    EDITABLE,
+    Action,
+    Note,
+    TransitionNotAllowed,
+    note_for,
+    record_note,
+    transition,
+)
 from gangwei.deadlines import StageClosed, require_stage_open
 from gangwei.models import Campaign, Organisation, Stage, User
 from gangwei.roles import Role, role_of
@@ -170,33 +179,40 @@ def _assign_number(application: Application) -> list[str]:
     """Give the application its 申报编号 (year-body-sequence) at its first submission.
 
     The sequence comes from the (campaign, body) counter row, locked and incremented in the
-    submission's transaction: two queries whatever the number of applications (transition() has
+    submission's transaction: one query whatever the number of applications (transition() has
     locked the body's row already, so submissions of one body queue there).
     """
     if application.number:
         return []
     body = application.unit.parent
     prefix = f"{application.campaign.year}-{body.code or body.pk}-"
-    counter = _number_counter(application.campaign, body, prefix)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    application.number = f"{prefix}{counter.last:03d}"
+    application.number = f"{prefix}{_next_sequence(application.campaign, body, prefix):03d}"
     return ["number"]
 
 
-def _number_counter(campaign: Campaign, body: Organisation, prefix: str) -> NumberCounter:
-    """The locked counter row; made on a body's first submission of the campaign, starting after any
-    number already given with its prefix (numbers made outside this service, e.g. imported)."""
-    counter = NumberCounter.objects.select_for_update().filter(campaign=campaign, body=body).first()
-    if counter is not None:
-        return counter
+def _next_sequence(campaign: Campaign, body: Organisation, prefix: str) -> int:
+    """The next sequence of the (campaign, body) counter row, incremented under its row lock in one
+    statement (UPDATE … RETURNING: PostgreSQL, and SQLite from 3.35). The row is made on a body's
+    first submission of the campaign, starting after any number already given with its prefix
+    (numbers made outside this service, e.g. imported)."""
+    quote = connection.ops.quote_name
+    table, last = quote(NumberCounter._meta.db_table), quote("last")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {last} = {last} + 1 WHERE campaign_id = %s AND body_id = %s RETURNING {last}",
+            [campaign.pk, body.pk],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return row[0]
     taken = Application.objects.filter(campaign=campaign, number__startswith=prefix).values_list("number", flat=True)
     last = max((_sequence(n) for n in taken), default=0)
     try:
         with transaction.atomic():
-            return NumberCounter.objects.create(campaign=campaign, body=body, last=last)
+            NumberCounter.objects.create(campaign=campaign, body=body, last=last + 1)
     except IntegrityError:  # made by a concurrent first submission meanwhile
-        return NumberCounter.objects.select_for_update().get(campaign=campaign, body=body)
+        return _next_sequence(campaign, body, prefix)
+    return last + 1
 
 
 def _sequence(number: str) -> int:
@@ -227,6 +243,7 @@ def application_submit(*, application: Application, user: User) -> Application:
             actor=user,
             guard=_submission_guard,
             snapshot=_snapshot,
+            savepoint=False,  # every refusal leaves this block, which rolls back
         )
         # The receipt is written with the submission and delivered by the worker (DESIGN §8).
         receipt = notify_unit(submitted, MessageKind.SUBMITTED)
@@ -258,6 +275,7 @@ def application_update_and_submit(
         return None  # the rules refuse the typed data: the two steps save the draft and say why
     action = Action.RESUBMIT if application.status == Status.RETURNED else Action.SUBMIT
     written: dict[str, list] = {}
+    notes: list = []  # the save's timeline line, written with the submission's
 
     def save_then_check(locked: Application) -> list[str]:
         if locked.version != version:
@@ -273,7 +291,7 @@ def application_update_and_submit(
             locked.full_clean(exclude=["key", "number", "form_token", "campaign", "unit"])
             locked.version += 1  # the save's version; transition() adds the submission's
             written["leaders"], written["honours"] = _write_rows(locked, leaders, honours)
-            record_note(application=locked, action=Note.EDIT, actor=user)
+            notes.append(note_for(application=locked, action=Note.EDIT, actor=user))
             fields = list(APPLICATION_FIELDS)
         stored = {name: getattr(locked, name) for name in APPLICATION_FIELDS}
         stored_leaders = [{k: getattr(row, k) for k in LEADER_FIELDS} for row in written["leaders"]]
@@ -292,7 +310,13 @@ def application_update_and_submit(
     try:
         with transaction.atomic():
             submitted = transition(
-                application=application, action=action, actor=user, guard=save_then_check, snapshot=snapshot
+                application=application,
+                action=action,
+                actor=user,
+                guard=save_then_check,
+                snapshot=snapshot,
+                notes=notes,
+                savepoint=False,  # every refusal leaves this block, which rolls back
             )
             receipt = notify_unit(submitted, MessageKind.SUBMITTED)
     except (StageClosed, TransitionNotAllowed, PermissionDenied, ValidationError):

@@ -15,7 +15,7 @@ from django.db.models import Subquery, TextChoices
 from django.utils import timezone
 
 from applications.models import Application, ApplicationEvent, Status
-from gangwei.deadlines import require_stage_open
+from gangwei.deadlines import extensions_for, require_stage_open
 from gangwei.models import Organisation, Stage, User
 from gangwei.roles import Role, role_of
 
@@ -154,6 +154,8 @@ def transition(
     snapshot: Callable[[Application], dict] | None = None,
     on_commit: Callable[[Application], None] | None = None,
     expected_version: int | None = None,
+    notes: list[ApplicationEvent] | None = None,
+    savepoint: bool = True,
 ) -> Application:
     """Move `application` along `action`: lock, check table, role, window, save, write the event.
 
@@ -161,13 +163,20 @@ def transition(
     and returns the names of any fields it set (the 申报编号);
     `on_commit` runs after the transaction commits (notifications);
     `expected_version` is the version the actor's page showed: a newer row (a colleague decided
-    meanwhile) is refused with StaleDecision instead of being decided over.
+    meanwhile) is refused with StaleDecision instead of being decided over;
+    `notes`: unsaved timeline lines (note_for) that `guard` may add to, written before the event
+    in the same INSERT.
+
+    `savepoint=False`, inside a caller's transaction: no savepoint of its own (two round trips
+    saved), for a caller that lets whatever this raises leave its atomic block (which then rolls back).
+    The returned row carries `unit_extensions`, the deadline extensions read for the window check
+    when they are those of its unit (an applicant's action), for a message written with the change.
     """
     rule = TRANSITIONS.get(action)
     if rule is None:
         raise TransitionNotAllowed("未知的操作。")
     role = role_of(actor)
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         # The 初审 body's row first, then the application's: the order every writer of 初审 keeps
         # (review.services locks the body to count its quota and to file; the 申报编号 guard locks
         # it too). Taking it here as well means no path locks an application and then its body,
@@ -192,8 +201,13 @@ def transition(
             )
         if rule.needs_note and not note.strip():
             raise ValidationError({"note": f"{Action(action).label}必须写明理由。"})
+        locked.unit_extensions = None
         if rule.stage is not None:
-            require_stage_open(locked.campaign, rule.stage, deadline_organisation(locked, role))
+            organisation = deadline_organisation(locked, role)
+            extensions = extensions_for(organisation)
+            require_stage_open(locked.campaign, rule.stage, organisation, extensions=extensions)
+            if organisation is locked.unit:
+                locked.unit_extensions = extensions
         fields = ["status", "version", "updated_at"]
         if guard is not None:
             fields += guard(locked) or []
@@ -204,7 +218,7 @@ def transition(
             locked.submitted_at = timezone.now()
             fields.append("submitted_at")
         locked.save(update_fields=fields)
-        ApplicationEvent.objects.create(
+        event = ApplicationEvent(
             application=locked,
             action=action,
             from_status=from_status,
@@ -214,14 +228,15 @@ def transition(
             note=note.strip(),
             snapshot=snapshot(locked) if snapshot else None,
         )
+        ApplicationEvent.objects.bulk_create([*(notes or []), event])
         if on_commit is not None:
             transaction.on_commit(lambda: on_commit(locked))
     return locked
 
 
-def record_note(*, application: Application, action: str, actor: User, note: str = "") -> ApplicationEvent:
-    """Write a non-transition line (create, edit, upload) to the timeline."""
-    return ApplicationEvent.objects.create(
+def note_for(*, application: Application, action: str, actor: User, note: str = "") -> ApplicationEvent:
+    """A non-transition line (create, edit, upload) of the timeline, not yet saved."""
+    return ApplicationEvent(
         application=application,
         action=action,
         from_status=application.status,
@@ -230,3 +245,10 @@ def record_note(*, application: Application, action: str, actor: User, note: str
         organisation=actor.organisation,
         note=note,
     )
+
+
+def record_note(*, application: Application, action: str, actor: User, note: str = "") -> ApplicationEvent:
+    """Write a non-transition line (create, edit, upload) to the timeline."""
+    event = note_for(application=application, action=action, actor=actor, note=note)
+    event.save()
+    return event

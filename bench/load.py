@@ -273,7 +273,7 @@ def seed_apply(drafts: int) -> dict:
                 user,
                 [f"{body.name}基准岗位{i:03d}" for i in range(count)],
                 Status.SUBMITTED,
-                [f"{prefix}{500 + i:03d}" for i in range(count)],
+                [f"{prefix}{9000 + i}" for i in range(count)],  # clear of the numbers the counter gives
             )
         # The drafts that the submission flow submits: SUBMITTERS units under as many bodies.
         submitters = []

@@ -99,9 +99,16 @@ def stage_is_open(
     return within(campaign.opens_at, closes_at, now)
 
 
-def require_stage_open(campaign: Campaign, stage: Stage, organisation: Organisation | None) -> None:
-    """Raise StageClosed unless `stage` is open now for `organisation` (inclusive deadline)."""
-    closes_at = stage_closes_at(campaign, stage, organisation)
+def require_stage_open(
+    campaign: Campaign,
+    stage: Stage,
+    organisation: Organisation | None,
+    *,
+    extensions: Iterable[DeadlineExtension] | None = None,
+) -> None:
+    """Raise StageClosed unless `stage` is open now for `organisation` (inclusive deadline);
+    `extensions` as for stage_closes_at."""
+    closes_at = stage_closes_at(campaign, stage, organisation, extensions=extensions)
     if not within(campaign.opens_at, closes_at):
         raise StageClosed(stage, closes_at, campaign.opens_at)
 

@@ -84,14 +84,15 @@ def test_submit_queries(apply_window, campaign, unit, applicant, client_for, oth
     draft = ApplicationFactory(campaign=campaign, unit=unit)
     client = client_for(applicant)
     # 1-3 session, user, application; the save and the submission in ONE transaction
-    # (application_update_and_submit; 31 queries as two transactions): 4-5 savepoints, 6 the
-    # body's lock, 7 the application's lock, 8 the APPLY window (read once), 9-10 leaders deleted
-    # and written, 11 honours deleted (none posted), 12 the save's event, 13 the counter's lock,
-    # 14 its update, 15 the application (the save's fields and the submission's in one UPDATE),
-    # 16 the submission's event (its snapshot from the rows just written, not read back),
-    # 17 release; the receipt: 18 the review window, 19 the unit's addresses, 20 savepoint,
-    # 21 message, 22 its task, 23-24 releases.
-    with django_assert_num_queries(24):
+    # (application_update_and_submit; 31 queries as two transactions) with no savepoint inside it:
+    # 4 savepoint (the test's transaction is around it: BEGIN on its own), 5 the body's lock, 6 the
+    # application's lock, 7 the unit's deadline extensions (read once: the APPLY window now, the
+    # review window in the receipt), 8-9 leaders deleted and written, 10 honours deleted (none
+    # posted), 11 the counter's update (UPDATE … RETURNING), 12 the application (the save's fields
+    # and the submission's in one UPDATE), 13 the save's event and the submission's in one INSERT
+    # (the snapshot from the rows just written, not read back); the receipt: 14 the unit's
+    # addresses, 15 message, 16 its task; 17 release.
+    with django_assert_num_queries(17):
         response = client.post(f"/apply/{draft.key}/edit/", form_data(version=1))
     draft.refresh_from_db()
     assert (response.status_code, response["Location"]) == (302, f"/apply/{draft.key}/")
