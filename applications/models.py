@@ -54,6 +54,10 @@ class Application(models.Model):
     # A random code put in the new form when it is opened: a second POST of the same new form
     # (a double click, a resend on a slow network) finds the first application, not a copy.
     form_token = models.CharField(max_length=32, blank=True, editable=False)
+    # sha256 of the 岗位负责人 and 曾获荣誉 rows as the form's save last wrote them
+    # (applications.services): a save whose rows are the same writes none. Empty when the rows were
+    # written any other way (Leader.save and Honour.save empty it), so that they are then replaced.
+    rows_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     applicant_name = LimitedCharField("申报单位", max_length=120, blank=True)
     post_name = LimitedCharField("岗位名称", max_length=80, blank=True)
@@ -156,7 +160,24 @@ PYTHON_CHECKS = {
 }
 
 
-class Leader(models.Model):
+class FormRow(models.Model):
+    """A row of the form's 岗位负责人 or 曾获荣誉: saved one by one (not through the form's save, which
+    writes them in bulk), it makes its application's rows_digest stale."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        Application.objects.filter(pk=self.application_id).exclude(rows_digest="").update(rows_digest="")
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        Application.objects.filter(pk=self.application_id).exclude(rows_digest="").update(rows_digest="")
+        return result
+
+
+class Leader(FormRow):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="leaders")
     name = LimitedCharField("姓名", max_length=40)
     gender = models.CharField("性别", max_length=1, choices=Gender.choices)
@@ -176,7 +197,7 @@ class Leader(models.Model):
         return self.name
 
 
-class Honour(models.Model):
+class Honour(FormRow):
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="honours")
     year = LimitedCharField("获得年份", max_length=10, blank=True)
     title = LimitedCharField("荣誉名称", max_length=120)

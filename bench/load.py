@@ -182,7 +182,7 @@ def seed_apply(drafts: int) -> dict:
     from django.db import connection, transaction
 
     from applications.models import Application, ApplicationEvent, Honour, Leader, Status
-    from applications.services import application_create, application_data, application_submit
+    from applications.services import application_create, application_data, application_submit, rows_digest
     from applications.workflow import Action
     from gangwei.models import Organisation, OrgKind, User
     from gangwei.validators import DEMO_PASSWORD
@@ -216,6 +216,7 @@ def seed_apply(drafts: int) -> dict:
     fields = {name: value for name, value in data.items() if hasattr(Application, name) and name != "applicant_name"}
     snapshot = {**data, "leaders": leaders, "honours": honours}
     bodies = list(Organisation.objects.filter(kind=OrgKind.REVIEWING_BODY).order_by("display_order", "pk"))
+    digest = rows_digest(leaders, honours)
 
     def bulk(unit: Organisation, actor: User, names: list[str], status: str, numbers: list[str]) -> list:
         rows = [
@@ -226,6 +227,7 @@ def seed_apply(drafts: int) -> dict:
                 applicant_name=name,
                 status=status,
                 number=number,
+                rows_digest=digest,  # as the form's save leaves it (rows written in bulk below)
                 submitted_at=template.submitted_at if status == Status.SUBMITTED else None,
             )
             for name, number in zip(names, numbers, strict=True)
