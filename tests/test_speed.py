@@ -2,12 +2,16 @@
 number of applications already there, and the Python judgement of Application's check constraints,
 which must agree with the database's."""
 
+import re
+
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db.models import Q, Value
 
+from applications.forms import HonourFormSet, LeaderFormSet
 from applications.models import PYTHON_CHECKS, Application, Category, NumberCounter, Status
-from tests.factories import ApplicationFactory
+from tests.factories import ApplicationFactory, shanghai
 from tests.test_views_application import form_data
 
 # --- the check constraints judged in Python agree with the database ------------------------------
@@ -277,3 +281,44 @@ def test_lean_checkboxes_and_opinion_equal_crispy():
         assert _tags_only(lean_field(field)) == _tags_only(as_crispy_field(field)), field.html_name
     assert any("is-invalid" in lean_field(field) for field in fields)
     assert any("checked" in lean_field(field) for field in fields)
+
+
+# --- the rows' template row, rendered once per process ---------------------------------------------
+
+
+def _template_rows(html: str) -> list[str]:
+    return re.findall(r"<template data-row-template>(.*?)</template>", html, re.S)
+
+
+def test_template_rows_are_the_empty_forms_whatever_the_page(apply_window, application, applicant, client_for):
+    from gangwei.templatetags import lean_fields
+
+    lean_fields._ROW_TEMPLATES.clear()
+    client = client_for(applicant)
+    fresh = _template_rows(client.get("/apply/new/").content.decode())
+    leader_names = re.findall(r'name="([^"]+)"', fresh[0])
+    assert leader_names == [
+        "leaders-__prefix__-name", "leaders-__prefix__-gender", "leaders-__prefix__-title",
+        "leaders-__prefix__-phone", "leaders-__prefix__-DELETE",
+    ]
+    assert re.findall(r'name="([^"]+)"', fresh[1]) == [
+        "honours-__prefix__-year", "honours-__prefix__-title", "honours-__prefix__-issuer", "honours-__prefix__-DELETE",
+    ]
+    assert "value=" not in fresh[0].replace('value=""', "").replace('<option value="F">', "").replace(
+        '<option value="M">', ""
+    )
+    # Kept now: a page with errors in its rows, and one shown read-only, give the very same rows.
+    assert set(lean_fields._ROW_TEMPLATES) == {
+        (LeaderFormSet, "leaders", "zh-hans"), (HonourFormSet, "honours", "zh-hans")
+    }
+    refused = client.post(
+        "/apply/new/", form_data(button="draft", leaders=[{"name": "覃" * 41, "gender": "X"}])
+    ).content.decode()
+    assert "最多40字，当前为41字" in refused
+    assert _template_rows(refused) == fresh
+    with time_machine.travel(shanghai(2020, 9, 21, 0, 0, 0), tick=False):
+        closed = client_for(applicant).get(f"/apply/{application.key}/edit/").content.decode()
+    assert "readonly" in closed and _template_rows(closed) == fresh
+    # And what is kept is what the template renders afresh.
+    lean_fields._ROW_TEMPLATES.clear()
+    assert _template_rows(client.get("/apply/new/").content.decode()) == fresh

@@ -11,9 +11,11 @@ before.
 from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import forms, template
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.templatetags.l10n import unlocalize
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from gangwei.formrender import _attrs, conditional_escape
 
@@ -172,3 +174,20 @@ def lean_field(field) -> str:
     parts += _help_text(field)
     parts.append(SafeString("</div>"))
     return SafeString("".join(conditional_escape(part) for part in parts))
+
+
+# The rendered template rows, by formset class, prefix and language (row_template).
+_ROW_TEMPLATES: dict[tuple, SafeString] = {}
+
+
+@register.simple_tag
+def row_template(formset) -> SafeString:
+    """The template row that the "add" button copies: the formset's empty form in
+    applications/_row_template.html. It holds no value, no error and nothing of the request, so it is
+    rendered once per process and formset (with DEBUG, every time: templates change while it runs)."""
+    key = (type(formset), formset.prefix, get_language())
+    html = None if settings.DEBUG else _ROW_TEMPLATES.get(key)
+    if html is None:
+        html = SafeString(render_to_string("applications/_row_template.html", {"form": formset.empty_form}).strip())
+        _ROW_TEMPLATES[key] = html
+    return html
