@@ -25,7 +25,8 @@ kept, and given back, only under these rules:
   to be; a request without a session or a CSRF cookie is served as before and not kept.
 
 The signed-in user (with its organisation) is kept the same way under a second generation, which only
-a saved or deleted user, organisation, group or permission replaces (kept_user).
+a saved or deleted user, organisation, group or permission replaces (kept_user); the instants at which
+windows open and close under a third, which only a saved or deleted campaign or extension replaces.
 
 Everything is in the database (CACHES["pages"], gangwei.cache's DatabaseCache, UNLOGGED on PostgreSQL):
 two servers share the pages and the generations. Whatever goes wrong with the cache itself (its table
@@ -64,6 +65,11 @@ GENERATION_KEY = "~generation"
 # generation moves on every POST, and the user would be read again after each for nothing.
 AUTH_GENERATION_KEY = "~generation-auth"
 AUTH_MODELS = frozenset({"gangwei.user", "gangwei.organisation", "auth.group", "auth.permission"})
+# The instants at which windows open and close are kept under a third, replaced only when a campaign or a
+# deadline extension is saved or deleted (and by bump()): read again after every POST, they would cost
+# every page built after a write two queries and a write more.
+DEADLINES_GENERATION_KEY = "~generation-deadlines"
+DEADLINE_MODELS = frozenset({"gangwei.campaign", "gangwei.deadlineextension"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # The apps whose rows pages show; the others (sessions, audit, axes, the task queue, admin's log) are
 # written by reading pages too, and never shown on a kept page.
@@ -95,22 +101,25 @@ def enabled() -> bool:
     return settings.PAGE_CACHE_SECONDS > 0
 
 
-def bump(*, pages: bool = True, auth: bool = True) -> dict[str, str]:
-    """Give the generations a new value: every page (and every kept user) kept so far is stale."""
+def bump(*, pages: bool = True, auth: bool = True, deadlines: bool = True) -> dict[str, str]:
+    """Give the generations a new value: every page (and every kept user and deadline instant) kept so
+    far is stale."""
     # One upsert each (gangwei.cache): two at once both write a new value, either a new generation.
     tokens = {}
     if pages:
         tokens[GENERATION_KEY] = secrets.token_hex(16)
     if auth:
         tokens[AUTH_GENERATION_KEY] = secrets.token_hex(16)
+    if deadlines:
+        tokens[DEADLINES_GENERATION_KEY] = secrets.token_hex(16)
     for key, token in tokens.items():
         caches[ALIAS].set(key, token, None)
     return tokens
 
 
-def _bump_quietly(*, pages: bool = True, auth: bool = False) -> dict[str, str]:
+def _bump_quietly(*, pages: bool = False, auth: bool = False, deadlines: bool = False) -> dict[str, str]:
     try:
-        return bump(pages=pages, auth=auth)
+        return bump(pages=pages, auth=auth, deadlines=deadlines)
     except DatabaseError:
         # No cache table (a database being built): no page can have been kept in it either.
         logger.warning("page cache: the generation could not be replaced", exc_info=True)
@@ -118,11 +127,15 @@ def _bump_quietly(*, pages: bool = True, auth: bool = False) -> dict[str, str]:
 
 
 def _bump_pages() -> None:
-    _bump_quietly(pages=True, auth=False)
+    _bump_quietly(pages=True)
 
 
 def _bump_auth() -> None:
-    _bump_quietly(pages=False, auth=True)
+    _bump_quietly(auth=True)
+
+
+def _bump_deadlines() -> None:
+    _bump_quietly(deadlines=True)
 
 
 def _on_commit_once(func, using: str) -> None:
@@ -134,10 +147,13 @@ def _on_commit_once(func, using: str) -> None:
 def _row_changed(sender, **kwargs) -> None:
     using = kwargs.get("using") or "default"
     rows_changed(using)
-    if enabled() and sender._meta.label_lower in AUTH_MODELS and kwargs.get("update_fields") != {"last_login"}:
+    label = sender._meta.label_lower
+    if enabled() and label in AUTH_MODELS and kwargs.get("update_fields") != {"last_login"}:
         # Even inside a POST (the middleware moves only the pages'). Not for a login's last_login:
         # nothing a request decides reads it from request.user.
         _on_commit_once(_bump_auth, using)
+    if enabled() and label in DEADLINE_MODELS:
+        _on_commit_once(_bump_deadlines, using)
 
 
 def _membership_changed(sender, **kwargs) -> None:
@@ -201,27 +217,34 @@ class PageCacheMiddleware:
                 _bump_pages()
 
 
-def _kept(keys: list[str], generation_key: str = GENERATION_KEY) -> tuple[str | None, dt.datetime, dict]:
-    """(the generation, now, {key: what is kept} for those of `keys` that count), in one read: what is
-    kept counts only when it was kept under the current generation and its time has not run out. No
-    generation yet (or culled): a new one is made, and nothing counts until then."""
+def _kept(keys: dict[str, str]) -> tuple[dict[str, str | None], dt.datetime, dict]:
+    """`keys`: {key: the generation key it is judged by}. Returns ({generation key: its generation},
+    now, {key: what is kept} for those of `keys` that count), in one read: what is kept counts only when
+    it was kept under the current generation and its time has not run out. A generation not there yet
+    (or culled) is made now, and nothing judged by it counts until then."""
+    generation_keys = sorted(set(keys.values()))
     try:
-        found = caches[ALIAS].get_many([generation_key, *keys])
+        found = caches[ALIAS].get_many([*generation_keys, *keys])
     except Exception:  # noqa: BLE001 - a locked or missing table, an entry this release cannot unpickle
         logger.warning("page cache: could not be read; building the page", exc_info=True)
-        return None, timezone.now(), {}
-    generation, now = found.get(generation_key), timezone.now()
-    if generation is None:  # made now, before anything is read: what is built next may be kept under it
-        made = _bump_quietly(pages=generation_key == GENERATION_KEY, auth=generation_key == AUTH_GENERATION_KEY)
-        return made.get(generation_key), now, {}
+        return dict.fromkeys(generation_keys), timezone.now(), {}
+    generations, now = {key: found.get(key) for key in generation_keys}, timezone.now()
+    missing = [key for key, generation in generations.items() if generation is None]
+    if missing:  # made now, before anything is read: what is built next may be kept under it
+        made = _bump_quietly(
+            pages=GENERATION_KEY in missing,
+            auth=AUTH_GENERATION_KEY in missing,
+            deadlines=DEADLINES_GENERATION_KEY in missing,
+        )
+        generations.update({key: made.get(key) for key in missing})
     valid = {}
-    for key in keys:
+    for key, generation_key in keys.items():
         entry = found.get(key)
-        if entry is not None:
+        if entry is not None and generation_key not in missing:
             kept_generation, built_at, until, payload = entry
-            if kept_generation == generation and built_at <= now < until:
+            if kept_generation == generations[generation_key] and built_at <= now < until:
                 valid[key] = payload
-    return generation, now, valid
+    return generations, now, valid
 
 
 def _keep(key: str, generation: str | None, now: dt.datetime, until: dt.datetime, payload) -> None:
@@ -239,7 +262,8 @@ def kept_user(user_id: int, load):
     if not enabled():
         return load()
     key = f"u:{release()}:{user_id}"
-    generation, now, valid = _kept([key], AUTH_GENERATION_KEY)
+    generations, now, valid = _kept({key: AUTH_GENERATION_KEY})
+    generation = generations[AUTH_GENERATION_KEY]
     user = valid.get(key)
     if user is None:
         user = load()
@@ -324,7 +348,8 @@ def cached_page(view=None, *, new_form: bool = False):
         key = _key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        generation, now, valid = _kept([key, instants_key()])
+        generations, now, valid = _kept({key: GENERATION_KEY, instants_key(): DEADLINES_GENERATION_KEY})
+        generation = generations[GENERATION_KEY]
         if key in valid:
             content_type, body = valid[key]
             body = zlib.decompress(body)
@@ -334,9 +359,10 @@ def cached_page(view=None, *, new_form: bool = False):
             return response  # not the form with its one token (a closed window's notice): not kept
         if _keepable(request, response):
             instants = valid.get(instants_key())
-            if instants is None:  # kept like a page: any change to a date or an extension is a write
+            if instants is None:  # kept until a campaign or an extension is saved or deleted
                 instants = _deadline_instants()
-                _keep(instants_key(), generation, now, now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), instants)
+                until = now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+                _keep(instants_key(), generations[DEADLINES_GENERATION_KEY], now, until, instants)
             payload = (response["Content-Type"], zlib.compress(response.content, 1))
             _keep(key, generation, now, next_change(now, instants), payload)
         return response

@@ -270,7 +270,8 @@ def test_the_generations_never_expire_so_they_are_culled_last():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT cache_key, expires FROM {table}")
         rows = dict(cursor.fetchall())
-    assert sorted(rows) == sorted([":1:" + pagecache.AUTH_GENERATION_KEY, ":1:" + pagecache.GENERATION_KEY])
+    generations = [pagecache.AUTH_GENERATION_KEY, pagecache.GENERATION_KEY, pagecache.DEADLINES_GENERATION_KEY]
+    assert sorted(rows) == sorted(":1:" + key for key in generations)
     assert {str(value)[:4] for value in rows.values()} == {"9999"}
 
 
@@ -352,13 +353,13 @@ def test_a_move_committed_while_a_page_is_built_never_serves_the_old_organisatio
     assert application.key in _warm(client, "/apply/").content.decode()
     real_kept, moved = pagecache._kept, []
 
-    def kept_while_the_admin_moves_the_user(keys, generation_key=pagecache.GENERATION_KEY):
-        if generation_key == pagecache.GENERATION_KEY and not moved:
+    def kept_while_the_admin_moves_the_user(keys):
+        if pagecache.GENERATION_KEY in keys.values() and not moved:
             user = User.objects.get(pk=applicant.pk)
             user.organisation = other_unit
             user.save()  # committed (autocommit): both generations move
             moved.append(user)
-        return real_kept(keys, generation_key)
+        return real_kept(keys)
 
     monkeypatch.setattr(pagecache, "_kept", kept_while_the_admin_moves_the_user)
     racing = client.get("/apply/").content.decode()
@@ -435,3 +436,49 @@ def test_an_entry_this_release_cannot_read_is_a_miss_not_an_error(applicant, app
     response, queries = _queries(client, "/apply/")
 
     assert (response.status_code, application.key in response.content.decode(), _built(queries)) == (200, True, True)
+
+
+# --- the deadline instants, kept until a campaign or an extension changes -------------------------
+
+
+def _reads_instants(queries: list[str]) -> bool:
+    return any('"gangwei_deadlineextension"."closes_at"' in sql and "DISTINCT" in sql for sql in queries)
+
+
+def test_a_page_built_after_a_post_does_not_read_the_deadlines_again(
+    apply_window, applicant, application, client_for
+):
+    from tests.test_views_application import form_data
+
+    client = client_for(applicant)
+    client.get("/apply/")
+    first, first_queries = _queries(client, "/apply/")
+    client.post(f"/apply/{application.key}/edit/", form_data(button="draft", version=1, applicant_name="改过的名字"))
+    client.get("/apply/")  # the saved message is shown once: that page is not kept
+    after, after_queries = _queries(client, "/apply/")
+
+    assert (_built(first_queries), _reads_instants(first_queries)) == (True, True)
+    assert "改过的名字" in after.content.decode()
+    assert (_built(after_queries), _reads_instants(after_queries)) == (True, False)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_extension_saved_outside_a_request_is_an_instant_at_once(applicant, application, campaign, client_for):
+    """Saved in a shell, an extension replaces the deadlines' generation on commit: the next page built
+    reads the instants again and is kept no longer than the extension's closing second."""
+    from gangwei.models import DeadlineExtension, Stage
+
+    client = client_for(applicant)
+    closes = campaign.apply_closes_at
+    with time_machine.travel(closes + dt.timedelta(hours=1), tick=False) as traveller:
+        assert "新建申报表" not in _warm(client, "/apply/").content.decode()
+        extended = closes + dt.timedelta(hours=1, seconds=10)  # sooner than PAGE_CACHE_SECONDS
+        DeadlineExtension.objects.create(
+            campaign=campaign, stage=Stage.APPLY, organisation=applicant.organisation, closes_at=extended, reason="测试"
+        )
+        during, queries = _queries(client, "/apply/")
+        traveller.move_to(extended + dt.timedelta(seconds=1))
+        after, after_queries = _queries(client, "/apply/")
+
+    assert ("新建申报表" in during.content.decode(), _reads_instants(queries)) == (True, True)
+    assert (_built(after_queries), "新建申报表" in after.content.decode()) == (True, False)
