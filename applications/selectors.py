@@ -97,8 +97,13 @@ def apply_state_for(request) -> ApplyState:
     """The applicant's ApplyState, memoised on the request (the page and the menu share it)."""
     state = getattr(request, "_gangwei_apply_state", None)
     if state is None:
-        campaign = current_campaign()
-        extensions = extensions_for(request.user.organisation)
+        deadlines = getattr(request, "deadlines", None)  # kept by the page cache, when it hands them
+        if deadlines is not None:
+            campaign = deadlines.current_campaign()
+            extensions = deadlines.extensions_for(request.user.organisation)
+        else:
+            campaign = current_campaign()
+            extensions = extensions_for(request.user.organisation)
         deadline = apply_deadline(campaign, request.user, extensions=extensions) if campaign else None
         state = request._gangwei_apply_state = ApplyState(campaign, extensions, deadline)
     return state

@@ -211,7 +211,8 @@ def _page_of(application: Application) -> str:
 @cached_page(new_form=True)
 def application_new(request: HttpRequest) -> HttpResponse:
     _applicant_only(request)
-    campaign = current_campaign()
+    # A page the page cache builds reads the campaign from the deadlines it hands (apply_state_for).
+    campaign = apply_state_for(request).campaign if request.method == "GET" else current_campaign()
     if campaign is None:
         raise Http404("目前没有开放的创建年度。")
     if request.method == "POST":

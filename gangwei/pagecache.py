@@ -65,9 +65,10 @@ GENERATION_KEY = "~generation"
 # generation moves on every POST, and the user would be read again after each for nothing.
 AUTH_GENERATION_KEY = "~generation-auth"
 AUTH_MODELS = frozenset({"gangwei.user", "gangwei.organisation", "auth.group", "auth.permission"})
-# The instants at which windows open and close are kept under a third, replaced only when a campaign or a
-# deadline extension is saved or deleted (and by bump()): read again after every POST, they would cost
-# every page built after a write two queries and a write more.
+# The campaigns and the deadline extensions (gangwei.deadlines.Deadlines: when windows open and close, and
+# what the pages' deadlines read) are kept under a third, replaced only when a campaign or an extension is
+# saved or deleted (and by bump()): read again after every POST, they would cost every page built after a
+# write two queries and a write more.
 DEADLINES_GENERATION_KEY = "~generation-deadlines"
 DEADLINE_MODELS = frozenset({"gangwei.campaign", "gangwei.deadlineextension"})
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -301,27 +302,19 @@ def _messages_pending(request) -> bool:
     return storage is not None and len(storage) > 0
 
 
-def _deadline_instants() -> list[dt.datetime]:
-    """Every campaign date and every extension's closing instant: when windows open and close."""
-    from gangwei.models import Campaign, DeadlineExtension
-
-    fields = ["opens_at", "apply_closes_at", "first_review_closes_at", "assessment_closes_at", "naming_closes_at"]
-    instants = {value for row in Campaign.objects.values_list(*fields) for value in row}
-    instants.update(DeadlineExtension.objects.values_list("closes_at", flat=True).distinct())
-    return sorted(instants)
-
-
-def instants_key() -> str:
-    return f"i:{release()}:deadlines"
+def deadlines_key() -> str:
+    return f"d:{release()}:deadlines"
 
 
 def next_change(now: dt.datetime, instants: list[dt.datetime] | None = None) -> dt.datetime:
     """The first instant after `now` at which a page may read differently with nothing written: a
     campaign date or an extension (and the second after it), midnight, or PAGE_CACHE_SECONDS."""
+    from gangwei.deadlines import Deadlines
+
     local = timezone.localtime(now)
     midnight = (local + dt.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
     candidates = [now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), midnight]
-    for instant in _deadline_instants() if instants is None else instants:
+    for instant in Deadlines.read().instants() if instants is None else instants:
         candidates += [instant, instant + dt.timedelta(seconds=1)]
     return min(c for c in candidates if c > now)
 
@@ -348,23 +341,26 @@ def cached_page(view=None, *, new_form: bool = False):
         key = _key(request)
         if key is None:
             return view(request, *args, **kwargs)
-        generations, now, valid = _kept({key: GENERATION_KEY, instants_key(): DEADLINES_GENERATION_KEY})
+        generations, now, valid = _kept({key: GENERATION_KEY, deadlines_key(): DEADLINES_GENERATION_KEY})
         generation = generations[GENERATION_KEY]
         if key in valid:
             content_type, body = valid[key]
             body = zlib.decompress(body)
             return HttpResponse(_renew_form_token(body) if new_form else body, content_type=content_type)
+        deadlines = valid.get(deadlines_key())
+        if deadlines is None:  # kept until a campaign or an extension is saved or deleted
+            from gangwei.deadlines import Deadlines
+
+            deadlines = Deadlines.read()
+            until = now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+            _keep(deadlines_key(), generations[DEADLINES_GENERATION_KEY], now, until, deadlines)
+        request.deadlines = deadlines  # the page's menu and deadlines read them from here
         response = view(request, *args, **kwargs)
         if new_form and (response.streaming or len(FORM_TOKEN.findall(response.content)) != 1):
             return response  # not the form with its one token (a closed window's notice): not kept
         if _keepable(request, response):
-            instants = valid.get(instants_key())
-            if instants is None:  # kept until a campaign or an extension is saved or deleted
-                instants = _deadline_instants()
-                until = now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS)
-                _keep(instants_key(), generations[DEADLINES_GENERATION_KEY], now, until, instants)
             payload = (response["Content-Type"], zlib.compress(response.content, 1))
-            _keep(key, generation, now, next_change(now, instants), payload)
+            _keep(key, generation, now, next_change(now, deadlines.instants()), payload)
         return response
 
     return wrapper

@@ -12,9 +12,16 @@ import time_machine
 from applications.models import Application, ApplicationEvent, Status
 from applications.services import application_create, application_submit, application_update
 from applications.workflow import Action, transition
-from gangwei.deadlines import StageClosed, stage_closes_at
-from gangwei.models import DeadlineExtension, Stage
-from tests.factories import shanghai
+from gangwei.deadlines import (
+    CAMPAIGN_INSTANTS,
+    Deadlines,
+    StageClosed,
+    current_campaign,
+    extensions_for,
+    stage_closes_at,
+)
+from gangwei.models import Campaign, DeadlineExtension, Stage
+from tests.factories import CampaignFactory, shanghai
 
 UTC = dt.UTC
 
@@ -377,3 +384,45 @@ def test_application_submit_draft_after_apply_deadline_inside_first_review_refus
         with pytest.raises(StageClosed) as excinfo:
             application_submit(application=application, user=applicant)
         assert excinfo.value.message == APPLY_CLOSED
+
+
+# --- Deadlines: every campaign and extension read at once, the same answers as the queries ---------
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [shanghai(2019, 1, 1, 0, 0, 0), shanghai(2020, 8, 1, 0, 0, 0), shanghai(2021, 7, 31, 23, 59, 59),
+     shanghai(2021, 8, 1, 0, 0, 0), shanghai(2030, 1, 1, 0, 0, 0)],
+    ids=["before any", "first opens", "second not yet", "second opens", "long after"],
+)
+def test_deadlines_answer_as_the_queries_do(campaign, unit, other_unit, moment):
+    CampaignFactory(
+        year=2022,
+        opens_at=shanghai(2021, 8, 1, 0, 0, 0),
+        apply_closes_at=shanghai(2021, 9, 20, 23, 59, 59),
+        first_review_closes_at=shanghai(2021, 10, 16, 23, 59, 59),
+        assessment_closes_at=shanghai(2022, 6, 30, 23, 59, 59),
+        naming_closes_at=shanghai(2022, 8, 31, 23, 59, 59),
+    )
+    later = shanghai(2020, 9, 25, 23, 59, 59)
+    for organisation, stage in [(unit, Stage.APPLY), (unit.parent, Stage.FIRST_REVIEW), (other_unit, Stage.APPLY)]:
+        DeadlineExtension.objects.create(
+            campaign=campaign, organisation=organisation, stage=stage, closes_at=later, reason="测试"
+        )
+    deadlines = Deadlines.read()
+    with time_machine.travel(moment, tick=False):
+        assert deadlines.current_campaign() == current_campaign()
+        for organisation in (unit, unit.parent, other_unit, None):
+            assert sorted(e.pk for e in deadlines.extensions_for(organisation)) == sorted(
+                e.pk for e in extensions_for(organisation)
+            )
+    assert deadlines.instants() == sorted(
+        {
+            *(getattr(c, name) for c in Campaign.objects.all() for name in CAMPAIGN_INSTANTS),
+            later,
+        }
+    )
+
+
+def test_deadlines_of_no_campaign():
+    assert (Deadlines((), ()).current_campaign(), Deadlines((), ()).instants()) == (None, [])

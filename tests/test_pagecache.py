@@ -442,7 +442,8 @@ def test_an_entry_this_release_cannot_read_is_a_miss_not_an_error(applicant, app
 
 
 def _reads_instants(queries: list[str]) -> bool:
-    return any('"gangwei_deadlineextension"."closes_at"' in sql and "DISTINCT" in sql for sql in queries)
+    """Whether the request read every campaign (gangwei.deadlines.Deadlines.read)."""
+    return any('FROM "gangwei_campaign"' in sql and "WHERE" not in sql for sql in queries)
 
 
 def test_a_page_built_after_a_post_does_not_read_the_deadlines_again(
@@ -460,6 +461,9 @@ def test_a_page_built_after_a_post_does_not_read_the_deadlines_again(
     assert (_built(first_queries), _reads_instants(first_queries)) == (True, True)
     assert "改过的名字" in after.content.decode()
     assert (_built(after_queries), _reads_instants(after_queries)) == (True, False)
+    # The menu's 新建申报 link and the rows' deadlines read the kept campaigns and extensions.
+    assert [sql for sql in after_queries if 'FROM "gangwei_campaign"' in sql or "gangwei_deadlineextension" in sql] == []
+    assert "新建申报表" in after.content.decode()
 
 
 @pytest.mark.django_db(transaction=True)
