@@ -27,9 +27,15 @@ def applications_visible_to(user: User) -> QuerySet[Application]:
 
 
 def get_application_for(user: User, key: str, *, write: bool = False) -> Application:
-    """The application `key` if `user` may see it (else 404); with write, only its own unit may (else 403)."""
+    """The application `key` if `user` may see it (else 404); with write, only its own unit may (else 403).
+
+    With write, the unit's 初审 body is not joined: the writes lock and read the row again with it, and
+    the forms show none of it (one join and a dozen columns fewer to compile on every form page)."""
+    visible = applications_visible_to(user)
+    if write:
+        visible = visible.select_related(None).select_related("campaign", "unit")
     try:
-        application = applications_visible_to(user).get(key=key)
+        application = visible.get(key=key)
     except Application.DoesNotExist:
         raise Http404("没有找到这份申报表。") from None
     if write and role_of(user) != Role.APPLICANT:
