@@ -181,14 +181,19 @@ def transition(
         # (review.services locks the body to count its quota and to file; the 申报编号 guard locks
         # it too). Taking it here as well means no path locks an application and then its body,
         # so two writers queue instead of deadlocking.
-        list(
-            Organisation.objects.select_for_update().filter(
-                pk=Subquery(Application.objects.filter(pk=application.pk).values("unit__parent_id")[:1])
-            )
+        # The body as the caller read it with the unit (no subquery to build), else as the row says now.
+        known = Application.unit.is_cached(application)
+        body = application.unit.parent_id if known else Subquery(
+            Application.objects.filter(pk=application.pk).values("unit__parent_id")[:1]
         )
+        list(Organisation.objects.select_for_update().filter(pk=body).values_list("pk", flat=True))
         locked = Application.objects.select_for_update(of=("self",)).select_related("campaign", "unit__parent").get(
             pk=application.pk
         )
+        if known and locked.unit.parent_id != body:
+            # The unit moved to another body since the caller read it: that body's row is not locked,
+            # and locking it now (after the application) could deadlock with its reviewers.
+            raise TransitionNotAllowed("所属初审单位刚刚变更，您的操作没有执行。请刷新页面后重试。")
         if rule.role != role or not _owns(locked, actor, role):
             raise PermissionDenied("您无权对此申报执行该操作。")
         # A moved version first: the actor's page is stale whatever the table allows from the new

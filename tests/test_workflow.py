@@ -532,3 +532,23 @@ def test_application_submit_time_zone_of_receipt(
     assert [line for line in mailoutbox[0].body.splitlines() if line.startswith("提交时间")] == [
         "提交时间：2020年9月20日 23:30:00"
     ]
+
+
+def test_a_unit_moved_to_another_body_since_it_was_read_is_refused(campaign, unit, body_b, applicant):
+    """transition() locks the body the caller read with the unit; a unit moved meanwhile would leave its
+    new body unlocked, so the change is refused, nothing written."""
+    from applications.access import get_application_for
+    from gangwei.models import Organisation
+
+    application = application_in(campaign, unit, Status.DRAFT)
+    read = get_application_for(applicant, application.key, write=True)  # the unit with its body, cached
+    Organisation.objects.filter(pk=unit.pk).update(parent=body_b)  # an administrator moves the unit
+    with time_machine.travel(IN_APPLY, tick=False):
+        with pytest.raises(TransitionNotAllowed) as refused:
+            application_submit(application=read, user=applicant)
+    assert refused.value.message == "所属初审单位刚刚变更，您的操作没有执行。请刷新页面后重试。"
+    assert (state_of(application), events_of(application)) == ((Status.DRAFT, "", 1), [])
+    # Read again, the application goes to its new body's queue.
+    with time_machine.travel(IN_APPLY, tick=False):
+        submitted = application_submit(application=get_application_for(applicant, application.key), user=applicant)
+    assert (submitted.status, submitted.number) == (Status.SUBMITTED, "2021-YF-001")
