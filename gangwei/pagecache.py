@@ -5,11 +5,13 @@ Most requests read a page that has not changed since the same user last read it:
 response (the ORM and the templates on every row); reading it back costs two queries. A page is
 kept, and given back, only under these rules:
 
-- **Per session.** The key is the session's key, the user, the users' generation the user was read
-  under (below: a user moved to another organisation never gets a page built for the old one, even
-  one built while the move committed), the CSRF secret (the page's forms carry a token made from it),
-  the path with its query, the language and the release (the templates and code this server runs).
-  A page never crosses sessions, let alone users or districts.
+- **Per session.** The key is the session's key, the CSRF secret (the page's forms carry a token made
+  from it), the path with its query, the language and the release (the templates and code this server
+  runs); the page keeps the user and the users' generation the user was read under, and is given back
+  only to that user read under that generation (below: a user moved to another organisation never gets
+  a page built for the old one, even one built while the move committed). A page never crosses
+  sessions, let alone users or districts. The key is made from the cookies alone, so that the page, the
+  session and the user are read in one query before the session middleware runs (_read_ahead).
 - **Nothing written since.** A *generation* (a random token in the cache) is replaced after every
   request with an unsafe method (POST, PUT, PATCH, DELETE) by a signed-in user (every form of the site
   and of the admin, whatever it wrote, even nothing: an update() sends no signal), after an anonymous
@@ -52,7 +54,9 @@ from django.core.cache import caches
 from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
+
+from gangwei.cache import end_read_ahead, read_ahead
 
 logger = logging.getLogger(__name__)
 
@@ -198,24 +202,63 @@ def connect_signals() -> None:
 
 
 class PageCacheMiddleware:
-    """Replace the generation after every request with an unsafe method by a signed-in user, whatever it
-    did (a view's update() or bulk_create() sends no signal), and after an anonymous one that saved or
-    deleted a row (login, registration, an objection: each through save(), which signals)."""
+    """Before the session is read: read ahead, in one query, what the request will ask the caches for
+    (_read_ahead). After it: replace the generation after every request with an unsafe method by a
+    signed-in user, whatever it did (a view's update() or bulk_create() sends no signal), and after an
+    anonymous one that saved or deleted a row (login, registration, an objection: each through save(),
+    which signals)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in UNSAFE_METHODS or not enabled():
+        if not enabled():
             return self.get_response(request)
-        _local.bump_after_request, _local.wrote = True, False
+        _read_ahead(request)
         try:
-            return self.get_response(request)
+            if request.method not in UNSAFE_METHODS:
+                return self.get_response(request)
+            _local.bump_after_request, _local.wrote = True, False
+            try:
+                return self.get_response(request)
+            finally:
+                _local.bump_after_request = False
+                user = getattr(request, "user", None)
+                if _local.wrote or (user is not None and user.is_authenticated):
+                    _bump_pages()
         finally:
-            _local.bump_after_request = False
-            user = getattr(request, "user", None)
-            if _local.wrote or (user is not None and user.is_authenticated):
-                _bump_pages()
+            _local.session_key = None
+            end_read_ahead()
+
+
+SESSION_KEY = re.compile(r"[a-z0-9]{8,64}")
+
+
+def _read_ahead(request) -> None:
+    """One read of the session (cached_db), the users' generation and the user kept for this session,
+    and for a GET the pages' and the deadlines' generations, the deadlines and the page itself (its key
+    made from the cookies as _key makes it from the request): the three reads of a signed-in page
+    become one. A key guessed wrong (a CSRF cookie about to be replaced) is read again when asked for."""
+    _local.session_key = None
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    if not SESSION_KEY.fullmatch(session_key):
+        return
+    _local.session_key = session_key
+    pages = [AUTH_GENERATION_KEY, _user_key(session_key)]
+    wanted = {ALIAS: pages}
+    if settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db":
+        from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+
+        wanted.setdefault(settings.SESSION_CACHE_ALIAS, []).append(KEY_PREFIX + session_key)
+    if request.method == "GET":
+        secret = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+        language = translation.get_language_from_request(request)
+        pages += [GENERATION_KEY, DEADLINES_GENERATION_KEY, deadlines_key()]
+        pages.append(_page_key(session_key, secret, request.get_full_path(), language))
+    try:
+        read_ahead(wanted)
+    except Exception:  # noqa: BLE001 - as _kept: the reads below are made one by one, and fail alike
+        logger.warning("page cache: could not read ahead", exc_info=True)
 
 
 def _kept(keys: dict[str, str]) -> tuple[dict[str, str | None], dt.datetime, dict]:
@@ -262,14 +305,18 @@ def kept_user(user_id: int, load):
     reads it when nothing counts. None (no such user) is never kept."""
     if not enabled():
         return load()
-    key = f"u:{release()}:{user_id}"
+    # Kept per session when there is one (its key is known before the session is read: _read_ahead).
+    session_key = getattr(_local, "session_key", None)
+    key = _user_key(session_key) if session_key else f"u:{release()}:{user_id}"
     generations, now, valid = _kept({key: AUTH_GENERATION_KEY})
     generation = generations[AUTH_GENERATION_KEY]
-    user = valid.get(key)
+    kept = valid.get(key)
+    user = kept[1] if kept is not None and kept[0] == user_id else None
     if user is None:
         user = load()
         if user is not None:
-            _keep(key, generation, now, now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS), user)
+            until = now + dt.timedelta(seconds=settings.PAGE_CACHE_SECONDS)
+            _keep(key, generation, now, until, (user_id, user))
     if user is not None:
         # Not kept with it (set after _keep): the generation this request read the user under, part of
         # its pages' key.
@@ -277,24 +324,30 @@ def kept_user(user_id: int, load):
     return user
 
 
+def _user_key(session_key: str) -> str:
+    return f"u:{release()}:s:{session_key}"
+
+
 def _key(request) -> str | None:
     session_key = getattr(getattr(request, "session", None), "session_key", None)
     secret = request.META.get("CSRF_COOKIE")
     # The users' generation the user was read under (kept_user): without it no page is kept, since the
-    # key would not follow a move to another organisation.
+    # page would not follow a move to another organisation.
     auth_generation = getattr(request.user, "page_cache_auth_generation", None)
     if not session_key or not secret or not request.user.is_authenticated or not auth_generation:
         return None
-    parts = [
-        release(),
-        session_key,
-        str(request.user.pk),
-        auth_generation,
-        secret,
-        request.get_full_path(),
-        getattr(request, "LANGUAGE_CODE", ""),
-    ]
+    return _page_key(session_key, secret, request.get_full_path(), getattr(request, "LANGUAGE_CODE", ""))
+
+
+def _page_key(session_key: str, secret: str, path: str, language: str) -> str:
+    parts = [release(), session_key, secret, path, language]
     return "p:" + hashlib.sha256("\x00".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _owner(request) -> tuple:
+    """Whom a kept page was built for: the user, and the users' generation the user was read under
+    (kept with the page, compared when it is given back)."""
+    return request.user.pk, request.user.page_cache_auth_generation
 
 
 def _messages_pending(request) -> bool:
@@ -343,8 +396,8 @@ def cached_page(view=None, *, new_form: bool = False):
             return view(request, *args, **kwargs)
         generations, now, valid = _kept({key: GENERATION_KEY, deadlines_key(): DEADLINES_GENERATION_KEY})
         generation = generations[GENERATION_KEY]
-        if key in valid:
-            content_type, body = valid[key]
+        if key in valid and valid[key][2] == _owner(request):
+            content_type, body, _ = valid[key]
             body = zlib.decompress(body)
             return HttpResponse(_renew_form_token(body) if new_form else body, content_type=content_type)
         deadlines = valid.get(deadlines_key())
@@ -359,7 +412,7 @@ def cached_page(view=None, *, new_form: bool = False):
         if new_form and (response.streaming or len(FORM_TOKEN.findall(response.content)) != 1):
             return response  # not the form with its one token (a closed window's notice): not kept
         if _keepable(request, response):
-            payload = (response["Content-Type"], zlib.compress(response.content, 1))
+            payload = (response["Content-Type"], zlib.compress(response.content, 1), _owner(request))
             _keep(key, generation, now, next_change(now, deadlines.instants()), payload)
         return response
 

@@ -72,3 +72,52 @@ def test_the_cache_tables_exist_after_migrate_and_skip_the_log_on_postgresql():
         if connection.vendor == "postgresql":
             cursor.execute("SELECT relname, relpersistence FROM pg_class WHERE relname = ANY(%s) ORDER BY relname", [tables])
             assert cursor.fetchall() == [("gangwei_cache", "u"), ("gangwei_page_cache", "u")]
+
+
+# --- read_ahead: several keys of two tables in one query, each answering its first get -------------
+
+
+def _count(func):
+    with CaptureQueriesContext(connection) as queries:
+        result = func()
+    return result, len(queries.captured_queries)
+
+
+def test_read_ahead_reads_two_tables_in_one_query_and_answers_each_key_once(cache):
+    default = caches["default"]
+    default.set("会话", {"用户": 7}, 60)
+    cache.set("页面", "内容", 60)
+    cache.set("另一个", "值", 60)
+    try:
+        _, queries = _count(lambda: cache_module.read_ahead({"pages": ["页面", "没有的"], "default": ["会话"]}))
+        assert queries == 1
+        assert _count(lambda: default.get("会话")) == ({"用户": 7}, 0)
+        assert _count(lambda: cache.get_many(["页面", "没有的"])) == ({"页面": "内容"}, 0)  # absent: no query
+        assert _count(lambda: cache.get_many(["页面", "另一个"])) == ({"页面": "内容", "另一个": "值"}, 1)  # once only
+    finally:
+        cache_module.end_read_ahead()
+    assert _count(lambda: default.get("会话")) == ({"用户": 7}, 1)
+
+
+def test_a_key_written_or_deleted_after_the_read_ahead_is_read_again(cache):
+    cache.set("甲", "旧", 60)
+    cache.set("乙", "旧", 60)
+    try:
+        cache_module.read_ahead({"pages": ["甲", "乙", "丙"]})
+        cache.set("甲", "新", 60)
+        cache.delete("乙")
+        cache.add("丙", "加上的", 60)
+        assert cache.get_many(["甲", "乙", "丙"]) == {"甲": "新", "丙": "加上的"}
+    finally:
+        cache_module.end_read_ahead()
+
+
+def test_an_entry_expired_when_read_ahead_is_absent(cache):
+    with time_machine.travel(dt.datetime(2026, 1, 1, tzinfo=dt.UTC), tick=False) as traveller:
+        cache.set("短", "值", 10)
+        traveller.shift(dt.timedelta(seconds=11))
+        try:
+            cache_module.read_ahead({"pages": ["短"]})
+            assert _count(lambda: cache.get("短")) == (None, 0)
+        finally:
+            cache_module.end_read_ahead()

@@ -3,6 +3,7 @@ built again, and never once anything it shows may have changed: a write, a deadl
 
 import datetime as dt
 import re
+import zlib
 
 import pytest
 import time_machine
@@ -56,8 +57,8 @@ def test_a_page_read_again_is_given_back_without_building_it(applicant, applicat
     assert "no-store" in again["Cache-Control"]
     assert application.applicant_name in again.content.decode()
     assert not _built(queries)
-    # The cached session, the kept user and the kept page: one read of the cache each.
-    assert len(queries) == 3
+    # The cached session, the kept user and the kept page, read ahead together: one query.
+    assert len(queries) == 1
     assert all("gangwei_cache" in sql or "gangwei_page_cache" in sql for sql in queries)
 
 
@@ -486,3 +487,50 @@ def test_an_extension_saved_outside_a_request_is_an_instant_at_once(applicant, a
 
     assert ("新建申报表" in during.content.decode(), _reads_instants(queries)) == (True, True)
     assert (_built(after_queries), "新建申报表" in after.content.decode()) == (True, False)
+
+
+# --- read ahead: one query for the session, the user and the page; whom a kept thing belongs to ------
+
+
+def test_a_signed_in_post_reads_its_session_and_user_in_one_query(apply_window, applicant, application, client_for):
+    from tests.test_views_application import form_data
+
+    client = client_for(applicant)
+    client.get("/apply/")
+    with CaptureQueriesContext(connection) as queries:
+        client.post(f"/apply/{application.key}/edit/", form_data(button="draft", version=1))
+    first, second = (q["sql"] for q in queries.captured_queries[:2])
+    assert "UNION ALL" in first and "gangwei_cache" in first and "~generation-auth" in first
+    assert '"applications_application"' in second  # the application: nothing more read from the caches
+
+
+def test_a_kept_page_is_given_back_only_to_the_user_it_was_built_for(applicant, application, client_for, travel):
+    from django.core.cache import caches
+
+    client = client_for(applicant)
+    kept = _warm(client, "/apply/")
+    key = pagecache._page_key(
+        client.session.session_key, client.cookies["csrftoken"].value, "/apply/", "zh-hans"
+    )
+    generation, built_at, until, (content_type, body, (user_pk, auth)) = caches["pages"].get(key)
+    assert (user_pk, zlib.decompress(body)) == (applicant.pk, kept.content)
+    # The same entry, as if built for another user (or under another users' generation): built again.
+    for owner in [(user_pk + 1000, auth), (user_pk, "another generation")]:
+        caches["pages"].set(key, (generation, built_at, until, (content_type, zlib.compress(b"NOT YOURS"), owner)), 60)
+        again, queries = _queries(client, "/apply/")
+        assert (_built(queries), b"NOT YOURS" in again.content) == (True, False)
+
+
+def test_a_user_kept_for_a_session_is_given_only_for_that_user(applicant, other_applicant, application, client_for, travel):
+    from django.core.cache import caches
+
+    client = client_for(applicant)
+    _warm(client, "/apply/")
+    key = pagecache._user_key(client.session.session_key)
+    generation, built_at, until, (user_id, user) = caches["pages"].get(key)
+    assert (user_id, user.pk) == (applicant.pk, applicant.pk)
+    # Another user kept under this session's key (it cannot happen: a login makes a new session key):
+    # the session's own user is read, not the one kept.
+    caches["pages"].set(key, (generation, built_at, until, (applicant.pk + 1000, other_applicant)), 60)
+    html = client.get("/apply/?again").content.decode()
+    assert application.applicant_name in html
