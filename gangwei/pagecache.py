@@ -2,7 +2,7 @@
 
 Most requests read a page that has not changed since the same user last read it: the queue reloaded,
 我的申报 after a look at an application. Building a list page costs a dozen times a bare Django
-response (the ORM and the templates on every row); reading it back costs two queries. A page is
+response (the ORM and the templates on every row); reading it back costs one query. A page is
 kept, and given back, only under these rules:
 
 - **Per session.** The key is the session's key, the CSRF secret (the page's forms carry a token made
