@@ -169,12 +169,15 @@ class FormRow(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        Application.objects.filter(pk=self.application_id).exclude(rows_digest="").update(rows_digest="")
+        self._digest_stale()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
-        Application.objects.filter(pk=self.application_id).exclude(rows_digest="").update(rows_digest="")
+        self._digest_stale()
         return result
+
+    def _digest_stale(self) -> None:
+        Application.objects.filter(pk=self.application_id).exclude(rows_digest="").update(rows_digest="")
 
 
 class Leader(FormRow):
