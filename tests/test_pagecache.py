@@ -534,3 +534,17 @@ def test_a_user_kept_for_a_session_is_given_only_for_that_user(applicant, other_
     caches["pages"].set(key, (generation, built_at, until, (applicant.pk + 1000, other_applicant)), 60)
     html = client.get("/apply/?again").content.decode()
     assert application.applicant_name in html
+
+
+@pytest.mark.parametrize("csrf", ["x" * 5000, "\xff\xfe", "Ã©" * 40, "a" * 32])
+@pytest.mark.parametrize("session", ["A" * 32, "a" * 200, "zz", "\xff" * 32])
+def test_odd_cookies_read_ahead_as_anything_else(applicant, application, client_for, travel, csrf, session):
+    """The read-ahead builds cache keys from the cookies before anything has checked them: a cookie no
+    server gave is read as none (a page built, or the login), never an error."""
+    client = client_for(applicant)
+    client.cookies["csrftoken"] = csrf
+    signed_in = client.get("/apply/", HTTP_ACCEPT_LANGUAGE="zz-" + "q" * 300)
+    client.cookies["sessionid"] = session
+    foreign = client.get("/apply/")
+    assert (signed_in.status_code, application.applicant_name in signed_in.content.decode()) == (200, True)
+    assert (foreign.status_code, foreign["Location"].split("?")[0]) == (302, "/accounts/login/")
