@@ -2,7 +2,7 @@
 
     python bench/pages.py [--runs N] [--sizes 50,500,5000] [--only NAME] [--profile]
 
-(--db postgres: on PostgreSQL instead of SQLite; --only measures the pages whose name contains NAME; --profile prints a pyinstrument profile of
+(--db postgres: on PostgreSQL instead of SQLite, --keep to leave that database behind; --only measures the pages whose name contains NAME; --profile prints a pyinstrument profile of
 each measured page on stderr.)
 
 Builds a throw-away SQLite database (migrate, fixtures, seed_demo, then 30 more submitted
@@ -50,6 +50,7 @@ def main() -> None:
         default="sqlite",
         help="a throw-away SQLite file (default) or PostgreSQL database gangwei_bench_pages on DATABASE_URL's server",
     )
+    parser.add_argument("--keep", action="store_true", help="leave the PostgreSQL database behind (to EXPLAIN its queries)")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="gangwei-bench-")
@@ -248,10 +249,14 @@ def main() -> None:
             batch_size=500,
         )
         made = size
+        # As autovacuum (PostgreSQL) would after a bulk load: the planner's statistics describe the
+        # tables as they are now, not as they were before the rows were added.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         for name, client, url in list_pages:
             measure(f"{name}_{size}", client, url, runs[size])
     print(f"db: {args.db}")
-    if args.db == "postgres":
+    if args.db == "postgres" and not args.keep:
         connection.close()
         drop_pg_database(pg_base, PG_NAME)
 
