@@ -118,6 +118,33 @@ class Application(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def save(self, *args, **kwargs):
+        """Saves the row, and moves it in StatusCount when its campaign, category or status changed
+        (one statement more; nothing when they did not). Deletions: applications.tally's post_delete."""
+        from applications import tally
+
+        before = None if self._state.adding else tally.state_before(self)
+        super().save(*args, **kwargs)
+        after = _written_state(self, before, kwargs.get("update_fields"))
+        tally.move(self, before, after)
+        self._counted = after
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._counted = _counted_state(instance)
+        return instance
+
+    def refresh_from_db(self, using=None, fields=None, from_queryset=None):
+        before = getattr(self, "_counted", None)
+        super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
+        if fields is None or before is None:
+            self._counted = _counted_state(self)
+        else:  # only these were read again: the others stay as they were loaded
+            fields = {"campaign_id" if f == "campaign" else f for f in fields}
+            now = _counted_state(self) or before
+            self._counted = tuple(n if name in fields else b for name, n, b in zip(COUNTED, now, before, strict=True))
+
     @property
     def display_name(self) -> str:
         return self.applicant_name or "（未命名的申报）"
@@ -158,6 +185,57 @@ PYTHON_CHECKS = {
     "application_status_valid": ({"status"}, lambda a: a.status is None or a.status in Status.values),
     "application_category_valid": ({"category"}, lambda a: a.category is None or a.category == "" or a.category in Category.values),
 }
+
+
+# The fields of an application that place it in StatusCount (its body comes from its unit).
+COUNTED = ("campaign_id", "category", "status")
+
+
+def _counted_state(application: Application) -> tuple | None:
+    """(campaign_id, category, status) as loaded; None when one of them was deferred (unknown)."""
+    loaded = application.__dict__
+    if any(name not in loaded for name in COUNTED):
+        return None
+    return tuple(loaded[name] for name in COUNTED)
+
+
+def _written_state(application: Application, before: tuple | None, update_fields) -> tuple | None:
+    """What the row holds after a save: the fields it wrote (the loaded ones, or `update_fields`),
+    and for the others what it held `before`."""
+    loaded = application.__dict__
+    written = None if update_fields is None else {"campaign_id" if f == "campaign" else f for f in update_fields}
+    state = []
+    for index, name in enumerate(COUNTED):
+        if name in loaded and (written is None or name in written):
+            state.append(loaded[name])
+        elif before is not None:
+            state.append(before[index])
+        else:
+            return None
+    return tuple(state)
+
+
+class StatusCount(models.Model):
+    """How many applications of a campaign stand in each status, per 初审 body and category (drafts
+    are not counted). Kept by Application.save and delete through applications.tally, in the same
+    transaction as the change; read by the counts of the lists and the city's home, which then take a
+    fixed number of rows whatever the number of applications. `recount` rebuilds it from the rows."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    body_pk = models.PositiveIntegerField("初审单位")  # the unit's parent's primary key; 0: the unit has none
+    category = models.CharField("创建对象类别", max_length=20, blank=True)
+    status = models.CharField("状态", max_length=20)
+    count = models.IntegerField("份数", default=0)
+
+    class Meta:
+        verbose_name = "申报表计数"
+        verbose_name_plural = "申报表计数"
+        constraints = [
+            models.UniqueConstraint(name="status_count_unique", fields=["campaign", "body_pk", "category", "status"])
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.body_pk}/{self.category}/{self.status}: {self.count}"
 
 
 class FormRow(models.Model):

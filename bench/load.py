@@ -183,6 +183,7 @@ def seed_apply(drafts: int) -> dict:
 
     from applications.models import Application, ApplicationEvent, Honour, Leader, Status
     from applications.services import application_create, application_data, application_submit, rows_digest
+    from applications.tally import recount
     from applications.workflow import Action
     from gangwei.models import Organisation, OrgKind, User
     from gangwei.validators import DEMO_PASSWORD
@@ -233,6 +234,7 @@ def seed_apply(drafts: int) -> dict:
             for name, number in zip(names, numbers, strict=True)
         ]
         made = Application.objects.bulk_create(rows, batch_size=500)
+        recount([campaign.pk])  # the rows were written around the model: count them
         if connection.vendor != "postgresql":  # SQLite gives no primary keys back from bulk_create
             made = list(Application.objects.filter(unit=unit, applicant_name__in=names))
         Leader.objects.bulk_create(

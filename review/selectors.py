@@ -9,7 +9,9 @@ from django.db.models import F, Prefetch, QuerySet
 
 from applications.access import applications_visible_to
 from applications.models import Application, ApplicationEvent, Honour, Leader, Status
+from applications.tally import counts_by_body, status_totals
 from gangwei.models import Campaign, Organisation, OrgKind, User
+from gangwei.roles import Role, role_of
 from review.models import Quota, Review, SummaryReport
 
 # The statuses that take a place under the quota and make up the 汇总表.
@@ -167,6 +169,8 @@ def status_counts(user: User, campaign: Campaign) -> dict[str, int]:
     """How many of the body's applications of `campaign` are in each queue status (one query)."""
     from django.db.models import Count
 
+    if role_of(user) == Role.REVIEWER:  # the body's own: as applications.tally keeps them
+        return status_totals(statuses=LISTED_STATUSES, campaign_id=campaign.pk, body_pk=user.organisation_id)
     counts = dict.fromkeys(LISTED_STATUSES, 0)
     rows = (
         applications_visible_to(user)
@@ -182,18 +186,10 @@ def status_counts(user: User, campaign: Campaign) -> dict[str, int]:
 
 def city_counts(campaign: Campaign) -> dict[int, dict[str, int]]:
     """For each 初审 body, how many applications of `campaign` are in each status (one query)."""
-    from django.db.models import Count
-
     out: dict[int, dict[str, int]] = {}
-    rows = (
-        Application.objects.filter(campaign=campaign)
-        .exclude(status=Status.DRAFT)
-        .order_by()
-        .values("unit__parent_id", "status")
-        .annotate(n=Count("pk"))
-    )
-    for row in rows:
-        out.setdefault(row["unit__parent_id"], {})[row["status"]] = row["n"]
+    for (body_id, _category, status), n in counts_by_body(campaign.pk).items():
+        counts = out.setdefault(body_id, {})
+        counts[status] = counts.get(status, 0) + n
     return out
 
 

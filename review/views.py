@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from applications.access import get_application_for
+from applications.access import VISIBLE_TO_CITY, get_application_for
 from applications.eligibility import evaluate
 from applications.mail import messages_of
 from applications.models import Category, Status
@@ -28,6 +28,7 @@ from applications.selectors import (
     applications_for_list,
     timeline,
 )
+from applications.tally import status_totals
 from applications.workflow import EVENT_LABELS, Action, StaleDecision, TransitionNotAllowed
 from gangwei.dates import format_datetime
 from gangwei.deadlines import StageClosed, current_campaign, stage_closes_at
@@ -483,7 +484,8 @@ def city(request: HttpRequest) -> HttpResponse:
     _city_only(request)
     campaign = _campaign()
     dashboard = city_dashboard(campaign)
-    page = page_of_rows(applications_for_list(request.user, lean=True), request.GET.get("page"), CITY_PAGE_SIZE)
+    listed = sum(status_totals(statuses=VISIBLE_TO_CITY).values())  # what applications_for_list shows the city
+    page = page_of_rows(applications_for_list(request.user, lean=True), request.GET.get("page"), CITY_PAGE_SIZE, listed)
     return render(
         request,
         "review/city.html",
@@ -530,4 +532,3 @@ def reopen(request: HttpRequest, report_id: int) -> HttpResponse:
         {"report": report, "form": form, "error": error, "body_closed": body_closed},
         status=status,
     )
-

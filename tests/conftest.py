@@ -41,6 +41,22 @@ def _page_cache(request, settings):
 
 
 @pytest.fixture(autouse=True)
+def _status_counts_hold(request):
+    """After every test that touched the database, the counts applications.tally keeps equal the
+    counts of the rows: any writer that moved an application without counting it fails here. A test
+    that writes rows around the model on purpose (QuerySet.update, bulk_create) calls recount."""
+    uses = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if not uses:
+        yield
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in uses else "db")
+    yield
+    from applications import tally
+
+    assert tally.counted_kept() == tally.counted_from_rows(), "StatusCount does not match the applications"
+
+
+@pytest.fixture(autouse=True)
 def _test_storages(settings, tmp_path):
     """Uploads go to a fresh folder per test; static files come from the finders (no manifest)."""
     settings.STORAGES = {

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from applications.models import Application, Attachment, Status
 from applications.selectors import ApplicantActions
-from tests.factories import ApplicationFactory, UnitFactory, pdf_bytes
+from tests.factories import ApplicationFactory, UnitFactory, force_update, pdf_bytes
 
 PDF_BYTES = pdf_bytes()
 
@@ -55,7 +55,7 @@ def attach(application: Application, data: bytes = PDF_BYTES, name: str = "ç›–ç«
 
 
 def set_status(application: Application, status: str, number: str = "") -> Application:
-    Application.objects.filter(pk=application.pk).update(status=status, number=number)
+    force_update(Application.objects.filter(pk=application.pk), status=status, number=number)
     application.refresh_from_db()
     return application
 

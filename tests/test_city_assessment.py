@@ -25,7 +25,7 @@ from review.city.assessment import (
 )
 from review.city.training import attendance_record, training_session_create
 from review.models import Assessment, AssessmentCriterion, Attendance, Score
-from tests.factories import UserFactory, shanghai
+from tests.factories import UserFactory, force_update, shanghai
 from tests.test_city_training import make_reported
 
 BEFORE_CLOSE = shanghai(2021, 6, 30, 23, 59, 58)
@@ -179,7 +179,7 @@ def test_assessment_record_veto_needs_a_reason(trained, city_user):
 
 
 def test_assessment_record_refuses_a_post_already_decided(trained, city_user):
-    Application.objects.filter(pk=trained.pk).update(status=Status.PASSED)
+    force_update(Application.objects.filter(pk=trained.pk), status=Status.PASSED)
     with pytest.raises(AssessmentRefused) as caught:
         score(city_user, trained, "90")
     assert caught.value.message == phrases.ASSESS_ONLY_REPORTED.format(status="考核合格")

@@ -19,7 +19,7 @@ from review.city.training import (
     training_session_create,
 )
 from review.models import Attendance, TrainingSession
-from tests.factories import ApplicationFactory, UnitFactory, shanghai
+from tests.factories import ApplicationFactory, UnitFactory, force_update, shanghai
 
 BEFORE_CLOSE = shanghai(2021, 6, 30, 23, 59, 58)
 AFTER_CLOSE = shanghai(2021, 7, 1, 0, 0, 0)
@@ -29,7 +29,7 @@ HELD_ON = dt.date(2021, 3, 1)  # the day of assessment_window: held that morning
 def make_reported(campaign, body, count: int) -> list[Application]:
     """`count` posts of `body` in status reported (set directly: the 初审 path is tested elsewhere)."""
     posts = [ApplicationFactory(campaign=campaign, unit=UnitFactory(parent=body)) for _ in range(count)]
-    Application.objects.filter(pk__in=[p.pk for p in posts]).update(status=Status.REPORTED)
+    force_update(Application.objects.filter(pk__in=[p.pk for p in posts]), status=Status.REPORTED)
     return list(Application.objects.filter(pk__in=[p.pk for p in posts]).order_by("pk"))
 
 
@@ -144,7 +144,7 @@ def test_reported_posts_lists_reported_and_later_in_body_order(campaign, body_a,
     a = make_reported(campaign, body_a, 1)[0]
     b = make_reported(campaign, body_b, 1)[0]
     passed = make_reported(campaign, body_b, 1)[0]
-    Application.objects.filter(pk=passed.pk).update(status=Status.PASSED)
+    force_update(Application.objects.filter(pk=passed.pk), status=Status.PASSED)
     ApplicationFactory(campaign=campaign, unit=UnitFactory(parent=body_a))  # a draft: not listed
     assert list(reported_posts(campaign)) == [b, passed, a]
 

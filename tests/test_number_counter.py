@@ -80,8 +80,9 @@ def test_submission_query_count_does_not_grow_with_the_body(campaign, unit, appl
     # 1 savepoint (the test's transaction is around it: BEGIN on its own), 2 body lock, 3 application
     # lock (with campaign, unit, body), 4 the unit's deadline extensions (the APPLY window now, the
     # review window in the receipt), 5 leaders, 6 honours, 7 counter update, 8 the application,
-    # 9 its event; the receipt: 10 the unit's addresses, 11 message, 12 its task, 13 release.
-    assert len(queries.captured_queries) == 13
+    # 9 its count (applications.tally), 10 its event; the receipt: 11 the unit's addresses,
+    # 12 message, 13 its task, 14 release.
+    assert len(queries.captured_queries) == 14
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite takes one writer at a time")

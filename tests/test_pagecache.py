@@ -14,6 +14,7 @@ from applications.models import Application
 from gangwei import pagecache
 from gangwei.models import User
 from tests.conftest import local
+from tests.factories import force_update
 
 pytestmark = pytest.mark.page_cache
 
@@ -168,7 +169,7 @@ def test_pages_are_never_given_across_sessions_or_users(
 def test_a_page_showing_a_message_is_not_kept_and_the_message_shows_once(applicant, application, client_for, travel):
     from applications.models import Status
 
-    Application.objects.filter(pk=application.pk).update(status=Status.SUBMITTED, number="2021-CZ-001")
+    force_update(Application.objects.filter(pk=application.pk), status=Status.SUBMITTED, number="2021-CZ-001")
     client = client_for(applicant)
     detail = f"/apply/{application.key}/"
     _warm(client, detail)

@@ -26,7 +26,7 @@ from review.services import (
     summary_file,
     summary_reopen,
 )
-from tests.factories import ApplicationFactory, UnitFactory, UserFactory, shanghai
+from tests.factories import ApplicationFactory, UnitFactory, UserFactory, force_update, shanghai
 
 IN_REVIEW = shanghai(2020, 10, 1, 10, 0, 0)
 DEADLINE = shanghai(2020, 10, 16, 23, 59, 59)
@@ -363,7 +363,7 @@ def test_review_rank_with_another_bodys_key_refused(in_review, campaign, apps, r
 
 def test_review_rank_ranks_a_recommendation_without_review_row(in_review, campaign, apps, reviewer_a):
     recommend(apps[0], reviewer_a)
-    Application.objects.filter(pk=apps[1].pk).update(status=Status.RECOMMENDED)
+    force_update(Application.objects.filter(pk=apps[1].pk), status=Status.RECOMMENDED)
     review_rank(user=reviewer_a, campaign=campaign, keys=[apps[1].key, apps[0].key])
     assert ranks(apps[0], apps[1]) == [2, 1]
 
@@ -435,9 +435,9 @@ def test_places_count_recommended_and_reported_of_the_body_only(
     Quota.objects.create(campaign=campaign, body=body_a, places=5)
     submitted(campaign, other_unit, "2021-YF-001", Status.RECOMMENDED)
     submitted(CampaignFactory(year=2022), apps[0].unit, "2022-CZ-001", Status.RECOMMENDED)
-    Application.objects.filter(pk=apps[0].pk).update(status=Status.RECOMMENDED)
-    Application.objects.filter(pk=apps[1].pk).update(status=Status.REPORTED)
-    Application.objects.filter(pk=apps[2].pk).update(status=Status.NOT_RECOMMENDED)
+    force_update(Application.objects.filter(pk=apps[0].pk), status=Status.RECOMMENDED)
+    force_update(Application.objects.filter(pk=apps[1].pk), status=Status.REPORTED)
+    force_update(Application.objects.filter(pk=apps[2].pk), status=Status.NOT_RECOMMENDED)
     places = places_of(campaign, body_a)
     assert (places.quota, places.taken, places.left, places.over, places.text) == (
         5,
@@ -678,7 +678,7 @@ def test_reported_application_cannot_be_changed(campaign, decided, reviewer_a):
 @pytest.mark.parametrize("pending", [Status.SUBMITTED, Status.RETURNED])
 def test_summary_file_refused_while_decisions_pending(in_review, campaign, apps, reviewer_a, pending):
     recommend(apps[0], reviewer_a)
-    Application.objects.filter(pk=apps[1].pk).update(status=pending)
+    force_update(Application.objects.filter(pk=apps[1].pk), status=pending)
     with pytest.raises(TransitionNotAllowed) as excinfo:
         summary_file(user=reviewer_a, campaign=campaign)
     assert excinfo.value.message == phrases.FILE_PENDING.format(count=2)

@@ -59,9 +59,9 @@ def test_a_submission_with_the_rows_unchanged_writes_none_of_them(draft, client)
     assert _row_ids(draft) == ids
     snapshot = draft.events.get(action="submit").snapshot
     assert (snapshot["leaders"], snapshot["honours"]) == ([LEADER], [HONOUR])
-    # tests/test_speed.py's 17 with one honour more would be 18 with the rows replaced: two deletes
+    # tests/test_speed.py's 18 with one honour more would be 19 with the rows replaced: two deletes
     # and two inserts fewer.
-    assert len(queries.captured_queries) == 14
+    assert len(queries.captured_queries) == 15
 
 
 def test_changed_rows_are_written(draft, client):

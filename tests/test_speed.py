@@ -93,10 +93,10 @@ def test_submit_queries(apply_window, campaign, unit, applicant, client_for, oth
     # application's lock, 7 the unit's deadline extensions (read once: the APPLY window now, the
     # review window in the receipt), 8-9 leaders deleted and written, 10 honours deleted (none
     # posted), 11 the counter's update (UPDATE … RETURNING), 12 the application (the save's fields
-    # and the submission's in one UPDATE), 13 the save's event and the submission's in one INSERT
-    # (the snapshot from the rows just written, not read back); the receipt: 14 the unit's
-    # addresses, 15 message, 16 its task; 17 release.
-    with django_assert_num_queries(17):
+    # and the submission's in one UPDATE), 13 its count (applications.tally), 14 the save's event
+    # and the submission's in one INSERT (the snapshot from the rows just written, not read back);
+    # the receipt: 15 the unit's addresses, 16 message, 17 its task; 18 release.
+    with django_assert_num_queries(18):
         response = client.post(f"/apply/{draft.key}/edit/", form_data(version=1))
     draft.refresh_from_db()
     assert (response.status_code, response["Location"]) == (302, f"/apply/{draft.key}/")

@@ -20,7 +20,7 @@ from PIL import Image
 from applications import phrases
 from applications.models import Application, Attachment, Status
 from applications.services import attachment_add
-from tests.factories import pdf_bytes, shanghai
+from tests.factories import force_update, pdf_bytes, shanghai
 
 PDF = pdf_bytes()
 HTML_AS_PDF = b"<html><script>alert(document.cookie)</script></html>"
@@ -76,7 +76,7 @@ def attachments_of(application: Application) -> list[tuple]:
 
 
 def submit(application: Application) -> None:
-    Application.objects.filter(pk=application.pk).update(status=Status.SUBMITTED, number="2021-CZ-001")
+    force_update(Application.objects.filter(pk=application.pk), status=Status.SUBMITTED, number="2021-CZ-001")
 
 
 # --- accepted ------------------------------------------------------------------------------------
@@ -358,7 +358,7 @@ def test_delete_after_deadline_refused(applicant, application, scan, client_for,
 @pytest.mark.parametrize("status", [Status.RECOMMENDED, Status.REPORTED])
 def test_upload_refused_once_in_review(apply_window, applicant, application, client_for, status):
     """After the 初审 body has decided, the attachments are frozen."""
-    Application.objects.filter(pk=application.pk).update(status=status, number="2021-CZ-001")
+    force_update(Application.objects.filter(pk=application.pk), status=status, number="2021-CZ-001")
 
     response = client_for(applicant).post(
         f"/apply/{application.key}/attachments/", {"files": SimpleUploadedFile("late.pdf", PDF)}, follow=True
@@ -795,7 +795,7 @@ def test_delete_question_for_outsider_is_404(other_applicant, reviewer_b, applic
 
 
 def test_delete_question_once_in_review_says_frozen(applicant, application, scan, client_for):
-    Application.objects.filter(pk=application.pk).update(status=Status.RECOMMENDED, number="2021-CZ-001")
+    force_update(Application.objects.filter(pk=application.pk), status=Status.RECOMMENDED, number="2021-CZ-001")
 
     response = client_for(applicant).get(f"/apply/{application.key}/attachments/{scan.pk}/delete/", follow=True)
 

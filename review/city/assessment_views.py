@@ -35,7 +35,7 @@ from review.city.assessment import (
 )
 from review.city.common import city_campaign, city_only
 from review.city.forms_assessment import AssessmentForm
-from review.city.training import attended_ids, has_attended, reported_posts
+from review.city.training import attended_ids, has_attended, reported_count, reported_posts
 from review.document_views import XLSX, _download
 from review.models import Assessment
 
@@ -63,7 +63,9 @@ def _post(request: HttpRequest, key: str) -> Application:
 def assessment(request: HttpRequest) -> HttpResponse:
     city_only(request)
     campaign = city_campaign()
-    page = page_of_rows(reported_posts(campaign), request.GET.get("page"), ASSESSMENT_PAGE_SIZE)
+    page = page_of_rows(
+        reported_posts(campaign), request.GET.get("page"), ASSESSMENT_PAGE_SIZE, reported_count(campaign)
+    )
     posts = list(page.object_list)
     attended = attended_ids(campaign, [post.pk for post in posts])
     results = results_for(posts)

@@ -2,9 +2,9 @@
 
 `city_dashboard` gathers every figure of the page in a fixed number of queries, whatever the number
 of applications or bodies: the bodies, their standing filings, the campaign's deadline extensions,
-one grouped count of applications by body × category × status (the body table, the funnel and the
-category table all come from it), and one aggregate for the to-do list (attendance, scores,
-公示, objections, certificates).
+the counts of applications by body × category × status kept by applications.tally (the body
+table, the funnel and the category table all come from them), and one aggregate for the to-do list
+(attendance, scores, 公示, objections, certificates).
 """
 
 import datetime as dt
@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from applications.models import Application, Category, Status
+from applications.tally import counts_by_body
 from gangwei.deadlines import stage_closes_at
 from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage
 from review.city import phrases
@@ -148,14 +149,9 @@ class Dashboard:
 
 
 def _grouped_counts(campaign: Campaign) -> dict[tuple[int | None, str, str], int]:
-    """How many applications of `campaign` there are per (body, category, status), drafts left out."""
-    rows = (
-        Application.objects.filter(campaign=campaign, status__in=LISTED_STATUSES)
-        .order_by()
-        .values("unit__parent_id", "category", "status")
-        .annotate(n=Count("pk"))
-    )
-    return {(row["unit__parent_id"], row["category"], row["status"]): row["n"] for row in rows}
+    """How many applications of `campaign` there are per (body, category, status), drafts left out
+    (as applications.tally keeps them: as many rows at 5,000 applications as at 50)."""
+    return {key: n for key, n in counts_by_body(campaign.pk).items() if key[2] in LISTED_STATUSES}
 
 
 def _sum(counts: dict[str, int], statuses) -> int:

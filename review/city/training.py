@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from applications.access import VISIBLE_TO_CITY
 from applications.models import Application
+from applications.tally import status_totals
 from gangwei.dates import format_date
 from gangwei.deadlines import require_stage_open, stage_closes_at
 from gangwei.models import Campaign, Stage, User
@@ -41,6 +42,11 @@ def reported_posts(campaign: Campaign) -> QuerySet[Application]:
         .select_related("campaign", "unit__parent")
         .order_by(*SUMMARY_ORDER)
     )
+
+
+def reported_count(campaign: Campaign) -> int:
+    """How many posts reported_posts lists (from the counts applications.tally keeps)."""
+    return sum(status_totals(statuses=REPORTED_STATUSES, campaign_id=campaign.pk).values())
 
 
 def attended_ids(campaign: Campaign, application_ids: Iterable[int]) -> set[int]:

@@ -19,7 +19,13 @@ from gangwei.paging import page_of_rows
 from review.city import phrases
 from review.city.common import city_campaign, city_only
 from review.city.forms_training import AttendanceForm, TrainingSessionForm, attendee_field
-from review.city.training import attendance_record, attended_ids, reported_posts, training_session_create
+from review.city.training import (
+    attendance_record,
+    attended_ids,
+    reported_count,
+    reported_posts,
+    training_session_create,
+)
 from review.models import Attendance, TrainingSession
 
 ATTENDANCE_PAGE_SIZE = 30
@@ -58,7 +64,7 @@ def _table(campaign: Campaign, session: TrainingSession, page_no: int, form: Att
     """The chosen session's table: a page of the reported posts, each with its first leader's name
     (the field's hint), this session's record and whether it attended any session. Constant queries:
     the count, the page, its leaders, this session's records, the attended set."""
-    page = page_of_rows(reported_posts(campaign), str(page_no), ATTENDANCE_PAGE_SIZE)
+    page = page_of_rows(reported_posts(campaign), str(page_no), ATTENDANCE_PAGE_SIZE, reported_count(campaign))
     posts = list(page.object_list)
     ids = [post.pk for post in posts]
     first_leader: dict[int, str] = {}
