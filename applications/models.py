@@ -87,6 +87,16 @@ class Application(models.Model):
         verbose_name = "申报表"
         verbose_name_plural = "申报表"
         ordering = ["-updated_at"]
+        # The lists' orders, so that a page reads its own rows rather than sorting the campaign: the
+        # queue (review.selectors.queue_applications), the city's list and a unit's 我的申报 within a
+        # campaign (applications.selectors.applications_list_page); and a campaign's posts in one
+        # status (the naming and 公示 pages' lists) without reading its others.
+        indexes = [
+            models.Index(name="application_campaign_status", fields=["campaign", "status"]),
+            models.Index(name="application_queue_order", fields=["campaign", "submitted_at", "id"]),
+            models.Index(name="application_list_order", fields=["campaign", "updated_at", "id"]),
+            models.Index(name="application_unit_list_order", fields=["unit", "campaign", "updated_at", "id"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="application_women_not_above_total",
@@ -222,7 +232,13 @@ class StatusCount(models.Model):
     fixed number of rows whatever the number of applications. `recount` rebuilds it from the rows."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
-    body_pk = models.PositiveIntegerField("初审单位")  # the unit's parent's primary key; 0: the unit has none
+    # The unit's 初审 body (its parent); 0 for a unit without one, hence no database constraint.
+    body = models.ForeignKey(
+        Organisation, verbose_name="初审单位", on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the unique constraint's index serves
+        related_name="+",
+    )
     category = models.CharField("创建对象类别", max_length=20, blank=True)
     status = models.CharField("状态", max_length=20)
     count = models.IntegerField("份数", default=0)
@@ -231,11 +247,11 @@ class StatusCount(models.Model):
         verbose_name = "申报表计数"
         verbose_name_plural = "申报表计数"
         constraints = [
-            models.UniqueConstraint(name="status_count_unique", fields=["campaign", "body_pk", "category", "status"])
+            models.UniqueConstraint(name="status_count_unique", fields=["campaign", "body", "category", "status"])
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id}/{self.body_pk}/{self.category}/{self.status}: {self.count}"
+        return f"{self.campaign_id}/{self.body_id}/{self.category}/{self.status}: {self.count}"
 
 
 class FormRow(models.Model):

@@ -4,18 +4,20 @@ import copy
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, QuerySet
+from django.core.paginator import Page
+from django.db.models import Count, Prefetch, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 
 from applications import phrases
-from applications.access import applications_visible_to
-from applications.models import Application, ApplicationEvent, Honour, Leader, Status
+from applications.access import VISIBLE_TO_CITY, VISIBLE_TO_REVIEWER, applications_visible_to
+from applications.models import Application, ApplicationEvent, Honour, Leader, Status, StatusCount
 from applications.services import APPLICATION_FIELDS, HONOUR_FIELDS, LEADER_FIELDS
 from applications.workflow import ATTACHABLE, EDITABLE, EVENT_LABELS, Action, allowed_actions
 from gangwei.dates import format_datetime, format_time
 from gangwei.deadlines import current_campaign, extensions_for, stage_closes_at, stage_is_open, within
 from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage, User
+from gangwei.paging import page_of_groups
 from gangwei.roles import Role, role_of
 
 # 下一步 of the statuses whose next step does not depend on a window.
@@ -237,8 +239,35 @@ LIST_DEFERRED = ("achievements", "unit_opinion", "special_reason", "review_opini
 
 def applications_for_list(user: User, *, lean: bool = False) -> QuerySet[Application]:
     """The applications `user` may see, newest campaign first; `lean` leaves out LIST_DEFERRED."""
-    rows = applications_visible_to(user).order_by("-campaign__year", "-updated_at")
+    rows = applications_visible_to(user).order_by("-campaign__year", "-updated_at", "-pk")
     return rows.defer(*LIST_DEFERRED) if lean else rows
+
+
+def _counts_by_campaign(user: User) -> list[tuple[int, int]]:
+    """(campaign id, how many of its applications `user` sees), newest year first: from the counts
+    applications.tally keeps for a body or the city, counted for a unit (its own few)."""
+    role = role_of(user)
+    if role in (Role.CITY, Role.REVIEWER):
+        kept = StatusCount.objects.filter(status__in=VISIBLE_TO_CITY if role == Role.CITY else VISIBLE_TO_REVIEWER)
+        if role == Role.REVIEWER:
+            kept = kept.filter(body_id=user.organisation_id)
+        grouped = kept.values("campaign_id", "campaign__year").annotate(n=Sum("count"))
+    else:
+        grouped = applications_visible_to(user).values("campaign_id", "campaign__year").annotate(n=Count("pk"))
+    return [(row["campaign_id"], row["n"]) for row in grouped.order_by("-campaign__year")]
+
+
+def applications_list_page(user: User, number: str | None, size: int) -> Page:
+    """One page of applications_for_list(user, lean=True): campaign by campaign, newest year first,
+    each by its last change (an index's order: a page reads its own rows, not the whole list)."""
+    rows = applications_for_list(user, lean=True)
+
+    def rows_for(campaign_ids: list[int]) -> QuerySet[Application]:
+        if len(campaign_ids) == 1:  # within one campaign: the index's order, without the join
+            return rows.filter(campaign_id=campaign_ids[0]).order_by("-updated_at", "-pk")
+        return rows.filter(campaign_id__in=campaign_ids)
+
+    return page_of_groups(_counts_by_campaign(user), rows_for, rows, number, size)
 
 
 def applications_as_seen_by(user: User) -> list[Application]:

@@ -50,21 +50,21 @@ def move(application: Application, before: tuple | None, after: tuple | None) ->
         _add(_body_of(application), changes)
 
 
-def _add(body_pk: int, changes: list[tuple]) -> None:
+def _add(body_id: int, changes: list[tuple]) -> None:
     """Add each (campaign_id, category, status, n) to its count, in one statement (an upsert:
     PostgreSQL, and SQLite from 3.24)."""
     values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(changes))
-    params = [p for campaign_id, category, status, n in changes for p in (campaign_id, body_pk, category, status, n)]
+    params = [p for campaign_id, category, status, n in changes for p in (campaign_id, body_id, category, status, n)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_TABLE} (campaign_id, body_pk, category, status, count) VALUES {values} "
-            f"ON CONFLICT (campaign_id, body_pk, category, status) DO UPDATE SET count = {_TABLE}.count + excluded.count",
+            f"INSERT INTO {_TABLE} (campaign_id, body_id, category, status, count) VALUES {values} "
+            f"ON CONFLICT (campaign_id, body_id, category, status) DO UPDATE SET count = {_TABLE}.count + excluded.count",
             params,
         )
 
 
 def counted_from_rows(campaign_ids: Iterable[int] | None = None) -> dict[tuple, int]:
-    """{(campaign_id, body_pk, category, status): n} counted from the applications themselves."""
+    """{(campaign_id, body_id, category, status): n} counted from the applications themselves."""
     rows = Application.objects.exclude(status__in=UNCOUNTED)
     if campaign_ids is not None:
         rows = rows.filter(campaign_id__in=list(campaign_ids))
@@ -79,7 +79,7 @@ def counted_kept(campaign_ids: Iterable[int] | None = None) -> dict[tuple, int]:
     rows = StatusCount.objects.exclude(count=0)
     if campaign_ids is not None:
         rows = rows.filter(campaign_id__in=list(campaign_ids))
-    return {(r.campaign_id, r.body_pk, r.category, r.status): r.count for r in rows}
+    return {(r.campaign_id, r.body_id, r.category, r.status): r.count for r in rows}
 
 
 def recount(campaign_ids: Iterable[int] | None = None) -> None:
@@ -91,8 +91,8 @@ def recount(campaign_ids: Iterable[int] | None = None) -> None:
             kept = kept.filter(campaign_id__in=campaign_ids)
         kept.delete()
         StatusCount.objects.bulk_create(
-            StatusCount(campaign_id=campaign_id, body_pk=body_pk, category=category, status=status, count=n)
-            for (campaign_id, body_pk, category, status), n in counted_from_rows(campaign_ids).items()
+            StatusCount(campaign_id=campaign_id, body_id=body_id, category=category, status=status, count=n)
+            for (campaign_id, body_id, category, status), n in counted_from_rows(campaign_ids).items()
         )
 
 
@@ -109,19 +109,19 @@ def recount_unit(unit_id: int) -> None:
 def counts_by_body(campaign_id: int) -> dict[tuple[int | None, str, str], int]:
     """{(body id or None, category, status): n} of a campaign (drafts are not counted)."""
     rows = StatusCount.objects.filter(campaign_id=campaign_id).exclude(count=0)
-    return {(r.body_pk or None, r.category, r.status): r.count for r in rows}
+    return {(r.body_id or None, r.category, r.status): r.count for r in rows}
 
 
 def status_totals(
-    *, statuses: Iterable[str], campaign_id: int | None = None, body_pk: int | None = None
+    *, statuses: Iterable[str], campaign_id: int | None = None, body_id: int | None = None
 ) -> dict[str, int]:
     """{status: n} for these statuses, of one campaign (or all) and one body (or all)."""
     statuses = list(statuses)
     rows = StatusCount.objects.filter(status__in=statuses)
     if campaign_id is not None:
         rows = rows.filter(campaign_id=campaign_id)
-    if body_pk is not None:
-        rows = rows.filter(body_pk=body_pk)
+    if body_id is not None:
+        rows = rows.filter(body_id=body_id)
     totals = dict.fromkeys(statuses, 0)
     for row in rows.order_by().values("status").annotate(n=Sum(F("count"))):
         totals[row["status"]] = row["n"] or 0

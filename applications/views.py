@@ -21,7 +21,7 @@ from applications.selectors import (
     applicant_actions,
     application_as_seen_by,
     application_for_page,
-    applications_for_list,
+    applications_list_page,
     apply_deadline,
     apply_state_for,
     closed_notice,
@@ -49,7 +49,6 @@ from applications.workflow import EDITABLE, TransitionNotAllowed
 from audit import audited_download
 from gangwei.deadlines import StageClosed, current_campaign, extensions_for
 from gangwei.pagecache import cached_page
-from gangwei.paging import page_of_rows
 from gangwei.roles import is_applicant
 
 # 我的申报 shows this many applications a page (a unit of a large employer may have many).
@@ -67,7 +66,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     _applicant_only(request)
     state = apply_state_for(request)
     extensions = state.extensions  # one query, not one per row
-    page = page_of_rows(applications_for_list(request.user, lean=True), request.GET.get("page"), MY_APPLICATIONS_PAGE_SIZE)
+    page = applications_list_page(request.user, request.GET.get("page"), MY_APPLICATIONS_PAGE_SIZE)
     rows = [
         {
             "application": a,

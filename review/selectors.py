@@ -170,7 +170,7 @@ def status_counts(user: User, campaign: Campaign) -> dict[str, int]:
     from django.db.models import Count
 
     if role_of(user) == Role.REVIEWER:  # the body's own: as applications.tally keeps them
-        return status_totals(statuses=LISTED_STATUSES, campaign_id=campaign.pk, body_pk=user.organisation_id)
+        return status_totals(statuses=LISTED_STATUSES, campaign_id=campaign.pk, body_id=user.organisation_id)
     counts = dict.fromkeys(LISTED_STATUSES, 0)
     rows = (
         applications_visible_to(user)

@@ -16,7 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from applications.access import VISIBLE_TO_CITY, get_application_for
+from applications.access import get_application_for
 from applications.eligibility import evaluate
 from applications.mail import messages_of
 from applications.models import Category, Status
@@ -25,10 +25,9 @@ from applications.selectors import (
     Deadline,
     application_as_seen_by,
     application_for_page,
-    applications_for_list,
+    applications_list_page,
     timeline,
 )
-from applications.tally import status_totals
 from applications.workflow import EVENT_LABELS, Action, StaleDecision, TransitionNotAllowed
 from gangwei.dates import format_datetime
 from gangwei.deadlines import StageClosed, current_campaign, stage_closes_at
@@ -484,8 +483,7 @@ def city(request: HttpRequest) -> HttpResponse:
     _city_only(request)
     campaign = _campaign()
     dashboard = city_dashboard(campaign)
-    listed = sum(status_totals(statuses=VISIBLE_TO_CITY).values())  # what applications_for_list shows the city
-    page = page_of_rows(applications_for_list(request.user, lean=True), request.GET.get("page"), CITY_PAGE_SIZE, listed)
+    page = applications_list_page(request.user, request.GET.get("page"), CITY_PAGE_SIZE)
     return render(
         request,
         "review/city.html",

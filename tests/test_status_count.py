@@ -187,7 +187,7 @@ def test_the_pages_read_the_kept_counts(client_for, campaign, reviewer_a, city_u
     """The queue's tabs and the city's home show StatusCount's numbers (a count made different on
     purpose shows through): they do not count the applications."""
     report_posts(reviewer_a, [ApplicationFactory(campaign=campaign, unit=unit)])
-    StatusCount.objects.filter(campaign=campaign, body_pk=body_a.pk, status=Status.REPORTED).update(count=4321)
+    StatusCount.objects.filter(campaign=campaign, body_id=body_a.pk, status=Status.REPORTED).update(count=4321)
 
     queue = client_for(reviewer_a).get("/review/")
     assert "4321" in queue.content.decode()

@@ -18,7 +18,6 @@ from gangwei.dates import format_date, format_datetime
 from gangwei.deadlines import StageClosed, stage_closes_at, stage_is_open
 from gangwei.models import Campaign, Stage
 from gangwei.pagecache import cached_page
-from gangwei.paging import page_of_rows
 from review.city import phrases
 from review.city.assessment import (
     AssessmentRefused,
@@ -35,7 +34,7 @@ from review.city.assessment import (
 )
 from review.city.common import city_campaign, city_only
 from review.city.forms_assessment import AssessmentForm
-from review.city.training import attended_ids, has_attended, reported_count, reported_posts
+from review.city.training import attended_ids, has_attended, reported_posts_page
 from review.document_views import XLSX, _download
 from review.models import Assessment
 
@@ -63,9 +62,7 @@ def _post(request: HttpRequest, key: str) -> Application:
 def assessment(request: HttpRequest) -> HttpResponse:
     city_only(request)
     campaign = city_campaign()
-    page = page_of_rows(
-        reported_posts(campaign), request.GET.get("page"), ASSESSMENT_PAGE_SIZE, reported_count(campaign)
-    )
+    page = reported_posts_page(campaign, request.GET.get("page"), ASSESSMENT_PAGE_SIZE)
     posts = list(page.object_list)
     attended = attended_ids(campaign, [post.pk for post in posts])
     results = results_for(posts)

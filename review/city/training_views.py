@@ -15,15 +15,14 @@ from gangwei.dates import format_date, format_datetime
 from gangwei.deadlines import StageClosed, stage_closes_at, stage_is_open
 from gangwei.models import Campaign, Stage
 from gangwei.pagecache import cached_page
-from gangwei.paging import page_of_rows
 from review.city import phrases
 from review.city.common import city_campaign, city_only
 from review.city.forms_training import AttendanceForm, TrainingSessionForm, attendee_field
 from review.city.training import (
     attendance_record,
     attended_ids,
-    reported_count,
     reported_posts,
+    reported_posts_page,
     training_session_create,
 )
 from review.models import Attendance, TrainingSession
@@ -64,7 +63,7 @@ def _table(campaign: Campaign, session: TrainingSession, page_no: int, form: Att
     """The chosen session's table: a page of the reported posts, each with its first leader's name
     (the field's hint), this session's record and whether it attended any session. Constant queries:
     the count, the page, its leaders, this session's records, the attended set."""
-    page = page_of_rows(reported_posts(campaign), str(page_no), ATTENDANCE_PAGE_SIZE, reported_count(campaign))
+    page = reported_posts_page(campaign, str(page_no), ATTENDANCE_PAGE_SIZE)
     posts = list(page.object_list)
     ids = [post.pk for post in posts]
     first_leader: dict[int, str] = {}
@@ -163,7 +162,10 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     campaign = city_campaign()
     session = _session_or_404(campaign, session_id)
     page_no = page_number(request.GET.get("page"))
-    known = list(reported_posts(campaign).values_list("key", flat=True))
+    # The posted keys that are reported posts (the others are refused as unknown by the form): only
+    # these are read, not every post of the campaign. Django caps the posted fields (1,000).
+    posted = [key for key in request.POST.getlist("keys") if isinstance(key, str)]
+    known = list(reported_posts(campaign).filter(key__in=posted).order_by().values_list("key", flat=True))
     form = AttendanceForm(request.POST, known_keys=known)
     if not form.is_valid():
         return _training_response(request, campaign, session=session, attendance_form=form, page_no=page_no)
