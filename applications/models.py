@@ -4,7 +4,7 @@ import secrets
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 
 from gangwei.fields import LimitedCharField, LimitedTextField
@@ -133,10 +133,11 @@ class Application(models.Model):
         (one statement more; nothing when they did not). Deletions: applications.tally's post_delete."""
         from applications import tally
 
-        before = None if self._state.adding else tally.state_before(self)
-        super().save(*args, **kwargs)
-        after = _written_state(self, before, kwargs.get("update_fields"))
-        tally.move(self, before, after)
+        with transaction.atomic(savepoint=False):  # the row and its count together, or neither
+            before = None if self._state.adding else tally.state_before(self)
+            super().save(*args, **kwargs)
+            after = _written_state(self, before, kwargs.get("update_fields"))
+            tally.move(self, before, after)
         self._counted = after
 
     @classmethod

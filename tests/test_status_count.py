@@ -5,6 +5,7 @@ tests/conftest.py compares them with the rows after every test; these tests foll
 each kind of change, and check that the pages read them."""
 
 import importlib
+import io
 import threading
 
 import pytest
@@ -229,3 +230,22 @@ def test_submissions_at_once_are_all_counted(campaign, body_a, body_b):
     assert errors == []
     assert kept(campaign, body_a) == {Status.SUBMITTED: 4}
     assert kept(campaign, body_b) == {Status.SUBMITTED: 4}
+
+
+def test_the_command_checks_and_recounts(campaign, unit, body_a):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    ApplicationFactory.create_batch(2, campaign=campaign, unit=unit, status=Status.SUBMITTED)
+    out = io.StringIO()
+    call_command("recount_statuses", "--check", stdout=out)
+    assert out.getvalue() == "各状态份数与申报一致。\n"
+
+    Application.objects.filter(unit=unit).update(status=Status.RETURNED)  # around the model
+    with pytest.raises(CommandError, match="2 组份数与申报不一致"):
+        call_command("recount_statuses", "--check", stdout=io.StringIO())
+
+    out = io.StringIO()
+    call_command("recount_statuses", stdout=out)
+    assert out.getvalue().splitlines()[-1] == "已重新统计；更正了 2 组。"
+    assert kept(campaign, body_a) == {Status.RETURNED: 2}
