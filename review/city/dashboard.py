@@ -227,7 +227,11 @@ def _post_counts(campaign: Campaign, today: dt.date) -> dict[str, int]:
     )
     objection_pending = has(Objection, application__campaign=campaign, outcome=ObjectionOutcome.PENDING)
     certified = has(Certificate, application__campaign=campaign)
-    return Application.objects.filter(campaign=campaign).aggregate(
+    # Every count below is of posts reported, passed or named: only those are read (an index on
+    # campaign and status), not the campaign's drafts, submissions and decisions before the city's.
+    return Application.objects.filter(
+        campaign=campaign, status__in=[Status.REPORTED, Status.PASSED, Status.NAMED]
+    ).aggregate(
         untrained=Count("pk", filter=reported & ~trained),
         unscored=Count("pk", filter=reported & trained & ~scored),
         undecided=Count("pk", filter=reported & scored),
