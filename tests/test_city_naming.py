@@ -19,6 +19,7 @@ from review.city.naming import (
     NamingRefused,
     certificate_by_number,
     earlier_namings,
+    named_certificates,
     named_posts,
     naming_decide,
 )
@@ -325,6 +326,60 @@ def test_naming_form_fuzz(city_user, published, naming_day):
 # --- query counts --------------------------------------------------------------------------------
 
 
+def test_each_list_of_the_naming_page_is_paged(
+    monkeypatch, campaign, body_a, body_b, reviewer_a, reviewer_b, city_user, client_for
+):
+    """Eight passed posts in two bodies, two named, one refused, with pages of two: every pending post
+    appears once, body by body; each list has its own page parameter; a decision on page 2 returns
+    to page 2."""
+    from review.city import naming_views
+
+    monkeypatch.setattr(naming_views, "NAMING_PAGE_SIZE", 2)
+    units = [UnitFactory(name=f"柳州市分页测试单位{i}", parent=body_b if i % 2 else body_a) for i in range(8)]
+    posts = [ApplicationFactory(campaign=campaign, unit=unit) for unit in units]
+    reported_a = report_posts(reviewer_a, [p for p in posts if p.unit.parent_id == body_a.pk])
+    reported_b = report_posts(reviewer_b, [p for p in posts if p.unit.parent_id == body_b.pk])
+    passed = pass_posts(city_user, reported_a + reported_b)
+    publish(passed)
+    named = name_all(city_user, passed[1:3])
+    with time_machine.travel(IN_NAMING, tick=False):
+        naming_decide(user=city_user, application=passed[0], name=False, reason="经核查，不符合命名条件。")
+    client = client_for(city_user)
+
+    pending, number = [], 1
+    with time_machine.travel(IN_NAMING, tick=False):
+        while True:
+            response = client.get(NAMING, {"page": number})
+            pending += [row.key for row in response.context["rows"]]
+            if not response.context["pending_page"].has_next():
+                break
+            number += 1
+    expected = list(
+        Application.objects.filter(campaign=campaign, status=Status.PASSED)
+        .order_by("unit__parent__display_order", "unit__parent__name", "number", "pk")
+        .values_list("key", flat=True)
+    )
+    assert (pending, number) == (expected, 3)
+
+    with time_machine.travel(IN_NAMING, tick=False):
+        first = client.get(NAMING)
+        second = client.get(NAMING, {"named_page": "2"})
+    in_order = [c.pk for c in named_certificates(campaign)]
+    assert sorted(in_order) == sorted(c.pk for c in named)
+    assert [c.pk for c in first.context["named"]] == in_order
+    assert first.context["named_page"].paginator.count == 2
+    assert [c.pk for c in second.context["named"]] == in_order  # one page: asking for page 2 gives the last
+    assert [a.pk for a in first.context["not_named"]] == [passed[0].pk]
+    assert 'href="?page=2#pending"' in first.content.decode()
+
+    on_page_two = Application.objects.get(key=pending[2])
+    with time_machine.travel(IN_NAMING, tick=False):
+        response = client.post(
+            f"{NAMING}?page=2", {"key": on_page_two.key, "decision": "not_name", "reason": "材料不实。"}
+        )
+    assert (response.status_code, response["Location"]) == (302, f"{NAMING}?page=2")
+
+
 @pytest.mark.parametrize("count", [1, 3])
 def test_query_counts_do_not_grow(
     count, campaign, body_a, reviewer_a, city_user, client_for, django_assert_num_queries
@@ -333,9 +388,10 @@ def test_query_counts_do_not_grow(
     client = client_for(city_user)
     client.get(NAMING)  # the session and the user, once
     with time_machine.travel(IN_NAMING, tick=False):
-        # session, user with its organisation (role), campaign, passed posts, named posts,
-        # not-named posts (the session is not written: refreshed at login)
-        with django_assert_num_queries(6):
+        # session, user with its organisation (role), campaign; the pending list's counts by body
+        # (no passed post left: no page to read); the named list's count, page and rows; the
+        # not-named list's count (none: no page to read). The session is not written: refreshed at login.
+        with django_assert_num_queries(8):
             assert client.get(NAMING).status_code == 200
         # session, user with its organisation, campaign, named posts; the audit row
         for name in ["review:naming_xlsx", "review:naming_pdf", "review:certificates_pdf"]:

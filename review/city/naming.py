@@ -136,13 +136,18 @@ def verify_url(number: str) -> str:
     return settings.SITE_URL + reverse("review:verify", kwargs={"number": number})
 
 
-def named_posts(campaign: Campaign) -> list[Certificate]:
-    """The certificates of `campaign` with their applications and bodies, by body then number (one query)."""
-    return list(
+def named_certificates(campaign: Campaign) -> QuerySet[Certificate]:
+    """The certificates of `campaign` with their applications and bodies, by body then number."""
+    return (
         Certificate.objects.filter(campaign=campaign)
         .select_related("campaign", "application__unit__parent")
         .order_by(*NAMED_ORDER)
     )
+
+
+def named_posts(campaign: Campaign) -> list[Certificate]:
+    """named_certificates, all of them (one query): the exports and the public honour roll."""
+    return list(named_certificates(campaign))
 
 
 def named_by_body(certificates: list[Certificate]) -> list[tuple[object, list[Certificate]]]:

@@ -13,17 +13,21 @@ from django.urls import path, reverse
 from django.utils import timezone
 
 from applications.access import applications_visible_to
+from applications.models import Application, Status
+from applications.tally import status_totals
 from applications.workflow import StaleDecision, TransitionNotAllowed
 from audit import audited_download
 from gangwei.deadlines import StageClosed, stage_closes_at
 from gangwei.models import Campaign, Stage
 from gangwei.pagecache import cached_page
+from gangwei.paging import page_of_rows
 from review.city import phrases
-from review.city.common import campaign_of_year, city_campaign, city_only
+from review.city.common import campaign_of_year, city_campaign, city_only, page_by_body
 from review.city.forms_naming import NamingForm
 from review.city.naming import (
     certificate_by_number,
     named_by_body,
+    named_certificates,
     named_posts,
     named_years,
     naming_decide,
@@ -34,6 +38,8 @@ from review.city.naming import (
 from review.document_views import XLSX, _download
 
 PDF = "application/pdf"
+# Each list of the naming page shows this many posts a page.
+NAMING_PAGE_SIZE = 30
 
 
 def _form_for(key: str, data=None) -> NamingForm:
@@ -43,12 +49,30 @@ def _form_for(key: str, data=None) -> NamingForm:
     return NamingForm(data, initial={"key": key}, auto_id=f"id_{safe}_%s")
 
 
+def _page_number(request: HttpRequest) -> int:
+    """The pending list's page asked for (a bad one: the first), kept through a decision's POST."""
+    raw = str(request.GET.get("page") or "1")[:10]
+    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) > 0 else 1
+
+
 def _naming_response(
     request: HttpRequest, campaign: Campaign, bound: NamingForm | None = None, *, status: int = 200, error: str = ""
 ):
+    """The three lists, each a page (NAMING_PAGE_SIZE) of its own: what a page holds and costs does
+    not grow with the campaign."""
     from review.documents.certificates import part_count
 
-    rows = list(undecided_posts(campaign))
+    passed = Application.objects.filter(campaign=campaign, status=Status.PASSED)
+    pending = page_by_body(
+        campaign,
+        [Status.PASSED],
+        passed,
+        ("number", "pk"),
+        str(_page_number(request)),
+        NAMING_PAGE_SIZE,
+        rows=undecided_posts(campaign),
+    )
+    rows = list(pending.object_list)
     bound_key = bound.data.get("key") if bound is not None else None
     matched = False
     for row in rows:
@@ -56,8 +80,17 @@ def _naming_response(
             row.form, matched = bound, True
         else:
             row.form = _form_for(row.key)
-    named = named_posts(campaign)
-    parts = part_count(len(named))
+    certificates = named_certificates(campaign)
+    named_count = certificates.count()
+    named = page_of_rows(certificates, request.GET.get("named_page"), NAMING_PAGE_SIZE, named_count)
+    refused = not_named_posts(campaign)
+    not_named = page_of_rows(
+        refused,
+        request.GET.get("refused_page"),
+        NAMING_PAGE_SIZE,
+        sum(status_totals(statuses=[Status.NOT_NAMED], campaign_id=campaign.pk).values()),
+    )
+    parts = part_count(named_count)
     certificates_url = reverse("review:certificates_pdf")
     return render(
         request,
@@ -67,10 +100,13 @@ def _naming_response(
             "closes_at": stage_closes_at(campaign, Stage.NAMING, None),
             "today": timezone.localdate(),
             "rows": rows,
-            "named": named,
-            "not_named": list(not_named_posts(campaign)),
+            "pending_page": pending,
+            "named": named.object_list,
+            "named_page": named,
+            "not_named": not_named.object_list,
+            "not_named_page": not_named,
             "certificate_parts": [{"number": n, "url": f"{certificates_url}?part={n}"} for n in range(1, parts + 1)]
-            if named
+            if named_count
             else [],
             "error": error,
             # A refused post that is no longer on the list (a colleague decided it): say so on top.
@@ -123,7 +159,8 @@ def naming(request: HttpRequest) -> HttpResponse:
         )
     else:
         messages.success(request, phrases.NOT_NAMED_DONE.format(name=decided.display_name))
-    return redirect("review:naming")
+    page = _page_number(request)
+    return redirect(reverse("review:naming") + (f"?page={page}" if page > 1 else ""))
 
 
 # --- exports --------------------------------------------------------------------------------------

@@ -14,17 +14,16 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page
 from django.db import transaction
-from django.db.models import QuerySet, Sum
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from applications.access import VISIBLE_TO_CITY
-from applications.models import Application, StatusCount
+from applications.models import Application
 from gangwei.dates import format_date
 from gangwei.deadlines import require_stage_open, stage_closes_at
 from gangwei.models import Campaign, Stage, User
-from gangwei.paging import page_of_groups
 from review.city import phrases
-from review.city.common import require_city, text_error
+from review.city.common import page_by_body, require_city, text_error
 from review.documents.summary import SUMMARY_ORDER
 from review.models import Attendance, TrainingSession
 
@@ -46,24 +45,8 @@ def reported_posts(campaign: Campaign) -> QuerySet[Application]:
 
 
 def reported_posts_page(campaign: Campaign, number: str | None, size: int) -> Page:
-    """One page of reported_posts: body by body in the notice's order, from the counts
-    applications.tally keeps, then the body's posts in rank order (only the bodies the page covers
-    are read, not every post of the campaign)."""
-    per_body = list(
-        StatusCount.objects.filter(campaign=campaign, status__in=REPORTED_STATUSES)
-        .values("body_id")
-        .annotate(n=Sum("count"))
-        .order_by("body__display_order", "body__name")
-        .values_list("body_id", "n")
-    )
-    rows = reported_posts(campaign)
-
-    def rows_for(body_ids: list[int]) -> QuerySet[Application]:
-        if len(body_ids) == 1:  # within one body: its own order (rank, then submission)
-            return rows.filter(unit__parent_id=body_ids[0]).order_by(*SUMMARY_ORDER[2:])
-        return rows.filter(unit__parent_id__in=body_ids)
-
-    return page_of_groups(per_body, rows_for, rows, number, size)
+    """One page of reported_posts, reading only the bodies the page covers (page_by_body)."""
+    return page_by_body(campaign, REPORTED_STATUSES, reported_posts(campaign), SUMMARY_ORDER[2:], number, size)
 
 
 def attended_ids(campaign: Campaign, application_ids: Iterable[int]) -> set[int]:
