@@ -64,6 +64,8 @@ DECIDABLE = [Status.SUBMITTED, Status.RETURNED, Status.RECOMMENDED, Status.NOT_R
 # The statuses a bulk 推荐所选 may pick.
 BULK_STATUSES = [Status.SUBMITTED, Status.NOT_RECOMMENDED]
 CITY_PAGE_SIZE = 20
+# The 汇总表 page names this many of the applications still to decide (the queue lists them all).
+UNDECIDED_SHOWN = 20
 
 
 def _reviewer_only(request: HttpRequest, message: str = phrases.ONLY_REVIEWER) -> Organisation:
@@ -424,8 +426,11 @@ def rank(request: HttpRequest) -> HttpResponse:
 def _summary_response(request, body, campaign, form=None, status=200, error=""):
     state = body_state(campaign, body)
     counts = status_counts(request.user, campaign)
+    # The first few of those still to decide, by submission (the queue lists them all).
     undecided = list(
-        queue_applications(request.user, campaign).filter(status__in=[Status.SUBMITTED, Status.RETURNED])
+        queue_applications(request.user, campaign).filter(status__in=[Status.SUBMITTED, Status.RETURNED])[
+            :UNDECIDED_SHOWN
+        ]
     )
     return render(
         request,
@@ -439,6 +444,7 @@ def _summary_response(request, body, campaign, form=None, status=200, error=""):
             "places": places_of(campaign, body),
             "counts": counts,
             "undecided": undecided,
+            "undecided_count": counts[Status.SUBMITTED] + counts[Status.RETURNED],
             "filing": state.filing,
             "earlier": earlier_filings(campaign, body),
             "form": form or FileForm(),

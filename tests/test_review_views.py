@@ -297,6 +297,24 @@ def test_summary_refuses_while_undecided(apply_window, client_for, reviewer_a, s
     assert (response.status_code, "还有1份申报待初审" in page_text(response)) == (409, True)
 
 
+def test_summary_names_the_first_undecided_and_counts_them_all(
+    apply_window, client_for, reviewer_a, campaign, unit, applicant
+):
+    """25 submissions still to decide: the 汇总表 page names the 20 submitted first and says 25."""
+    from review.views import UNDECIDED_SHOWN
+
+    made = ApplicationFactory.create_batch(UNDECIDED_SHOWN + 5, campaign=campaign, unit=unit)
+    for i, application in enumerate(made):
+        with time_machine.travel(shanghai(2020, 9, 1, 9, i, 0), tick=False):
+            application_submit(application=application, user=applicant)
+    response = client_for(reviewer_a).get("/review/summary/")
+    shown = [a.pk for a in response.context["undecided"]]
+    assert shown == [a.pk for a in made[:UNDECIDED_SHOWN]]
+    text = page_text(response)
+    assert "尚未定为推荐或不予推荐（25份）" in text
+    assert "以上是最早提交的20份，其余的见" in text
+
+
 def test_summary_after_deadline_has_no_button(client_for, reviewer_a, campaign):
     with time_machine.travel(AFTER_REVIEW, tick=False):
         text = page_text(client_for(reviewer_a).get("/review/summary/"))
