@@ -1,6 +1,8 @@
 """The city's training page: the sessions (and a form for a new one) and, for a chosen session, one
 table of the reported posts with the name of who attended each, saved at once."""
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -28,6 +30,10 @@ from review.city.training import (
 from review.models import Attendance, TrainingSession
 
 ATTENDANCE_PAGE_SIZE = 30
+
+# What an application's key looks like (applications.models.new_key: URL-safe base64); anything else
+# posted as a key is no post's, and is not looked up.
+KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,24}")
 
 
 def page_number(raw: str | None) -> int:
@@ -164,7 +170,7 @@ def attendance(request: HttpRequest, session_id: int) -> HttpResponse:
     page_no = page_number(request.GET.get("page"))
     # The posted keys that are reported posts (the others are refused as unknown by the form): only
     # these are read, not every post of the campaign. Django caps the posted fields (1,000).
-    posted = [key for key in request.POST.getlist("keys") if isinstance(key, str)]
+    posted = [key for key in request.POST.getlist("keys") if isinstance(key, str) and KEY_SHAPE.fullmatch(key)]
     known = list(reported_posts(campaign).filter(key__in=posted).order_by().values_list("key", flat=True))
     form = AttendanceForm(request.POST, known_keys=known)
     if not form.is_valid():
