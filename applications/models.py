@@ -143,17 +143,17 @@ class Application(models.Model):
     @classmethod
     def from_db(cls, db, field_names, values):
         instance = super().from_db(db, field_names, values)
-        instance._counted = _counted_state(instance)
+        instance._counted = counted_state(instance)
         return instance
 
     def refresh_from_db(self, using=None, fields=None, from_queryset=None):
         before = getattr(self, "_counted", None)
         super().refresh_from_db(using=using, fields=fields, from_queryset=from_queryset)
         if fields is None or before is None:
-            self._counted = _counted_state(self)
+            self._counted = counted_state(self)
         else:  # only these were read again: the others stay as they were loaded
             fields = {"campaign_id" if f == "campaign" else f for f in fields}
-            now = _counted_state(self) or before
+            now = counted_state(self) or before
             self._counted = tuple(n if name in fields else b for name, n, b in zip(COUNTED, now, before, strict=True))
 
     @property
@@ -202,7 +202,7 @@ PYTHON_CHECKS = {
 COUNTED = ("campaign_id", "category", "status")
 
 
-def _counted_state(application: Application) -> tuple | None:
+def counted_state(application: Application) -> tuple | None:
     """(campaign_id, category, status) as loaded; None when one of them was deferred (unknown)."""
     loaded = application.__dict__
     if any(name not in loaded for name in COUNTED):

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.db import connection, transaction
 from django.db.models import Count, F, Sum
 
-from applications.models import COUNTED, Application, Status, StatusCount, _counted_state
+from applications.models import COUNTED, Application, Status, StatusCount, counted_state
 
 UNCOUNTED = frozenset({Status.DRAFT})
 _TABLE = StatusCount._meta.db_table
@@ -132,7 +132,7 @@ def status_totals(
 
 
 def application_deleted(sender, instance: Application, **kwargs) -> None:
-    move(instance, getattr(instance, "_counted", None) or _counted_state(instance), None)
+    move(instance, getattr(instance, "_counted", None) or counted_state(instance), None)
 
 
 def organisation_saving(sender, instance, raw=False, **kwargs) -> None:

@@ -441,7 +441,7 @@ def _summary_response(request, body, campaign, form=None, status=200, error=""):
             "state": state,
             "closed": state.closed,
             "rows": summary_applications(request.user, campaign, body),
-            "places": places_of(campaign, body),
+            "places": places_of(campaign, body, counts=counts),
             "counts": counts,
             "undecided": undecided,
             "undecided_count": counts[Status.SUBMITTED] + counts[Status.RETURNED],

@@ -124,3 +124,16 @@ def test_grouped_keys_count_and_slices():
     assert keys[10:12] == []
     with pytest.raises(TypeError):
         keys[0]
+
+
+@pytest.mark.parametrize("number", ["\x00", "9" * 400, "١٢", "2.5", "-0", "%E5%AD%97", "1e9", " 2"])
+def test_hostile_page_numbers_give_a_page(two_campaigns, client_for, applicant, city_user, reviewer_a, number):
+    """Every grouped list answers any page number with a page (the first or the last), never an error;
+    a NUL byte is refused by the request hygiene middleware (400) before any view."""
+    for user, url in [(applicant, "/apply/"), (city_user, "/city/"), (reviewer_a, "/review/")]:
+        response = client_for(user).get(url, {"page": number})
+        if "\x00" in number:
+            assert (url, response.status_code) == (url, 400)
+            continue
+        assert (url, response.status_code) == (url, 200)
+        assert response.context["page"].number in (1, response.context["page"].paginator.num_pages)
