@@ -58,6 +58,10 @@ class Application(models.Model):
     # (applications.services): a save whose rows are the same writes none. Empty when the rows were
     # written any other way (Leader.save and Honour.save empty it), so that they are then replaced.
     rows_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
+    # Where a post stands in the city's later work (trained, scored, published until …, objected,
+    # certified), as review.progress writes it from those records: StatusCount counts by it too, so
+    # the city's to-do list reads counts instead of every post. "" for an application without any.
+    progress = models.CharField(max_length=16, blank=True, default="", editable=False)
 
     applicant_name = LimitedCharField("申报单位", max_length=120, blank=True)
     post_name = LimitedCharField("岗位名称", max_length=80, blank=True)
@@ -199,11 +203,11 @@ PYTHON_CHECKS = {
 
 
 # The fields of an application that place it in StatusCount (its body comes from its unit).
-COUNTED = ("campaign_id", "category", "status")
+COUNTED = ("campaign_id", "category", "status", "progress")
 
 
 def counted_state(application: Application) -> tuple | None:
-    """(campaign_id, category, status) as loaded; None when one of them was deferred (unknown)."""
+    """(campaign_id, category, status, progress) as loaded; None when one of them was deferred."""
     loaded = application.__dict__
     if any(name not in loaded for name in COUNTED):
         return None
@@ -227,8 +231,8 @@ def _written_state(application: Application, before: tuple | None, update_fields
 
 
 class StatusCount(models.Model):
-    """How many applications of a campaign stand in each status, per 初审 body and category (drafts
-    are not counted). Kept by Application.save and delete through applications.tally, in the same
+    """How many applications of a campaign stand in each status, per 初审 body, category and progress
+    (drafts are not counted). Kept by Application.save and delete through applications.tally, in the same
     transaction as the change; read by the counts of the lists and the city's home, which then take a
     fixed number of rows whatever the number of applications. `recount` rebuilds it from the rows."""
 
@@ -242,17 +246,20 @@ class StatusCount(models.Model):
     )
     category = models.CharField("创建对象类别", max_length=20, blank=True)
     status = models.CharField("状态", max_length=20)
+    progress = models.CharField("城市环节进度", max_length=16, blank=True, default="")
     count = models.IntegerField("份数", default=0)
 
     class Meta:
         verbose_name = "申报表计数"
         verbose_name_plural = "申报表计数"
         constraints = [
-            models.UniqueConstraint(name="status_count_unique", fields=["campaign", "body", "category", "status"])
+            models.UniqueConstraint(
+                name="status_count_unique", fields=["campaign", "body", "category", "status", "progress"]
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id}/{self.body_id}/{self.category}/{self.status}: {self.count}"
+        return f"{self.campaign_id}/{self.body_id}/{self.category}/{self.status}/{self.progress}: {self.count}"
 
 
 class FormRow(models.Model):

@@ -2,8 +2,9 @@
 
 The lists and the city's home show how many applications stand in each status (the queue's tabs,
 the body table, the funnel, the page counts). Counting the rows each time grows with the campaign;
-these counts are kept instead, one row per (campaign, body, category, status), so reading them
-takes the same few rows at 50 applications as at 5,000.
+these counts are kept instead, one row per (campaign, body, category, status, progress), so reading
+them takes the same few rows at 50 applications as at 5,000. `progress` is where a post stands in
+the city's later work (review.progress writes it): the city's to-do list reads it from here.
 
 Writers: Application.save and delete call `move` in the same transaction as the change (every
 status change goes through applications.workflow.transition, which saves the row), and a unit
@@ -13,6 +14,7 @@ whoever writes them calls `recount` (the benchmarks' seeding does; so can `manag
 recount_statuses`). tests/conftest.py compares the counts with the rows after every test.
 """
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
@@ -38,39 +40,51 @@ def _body_of(application: Application) -> int:
 
 
 def move(application: Application, before: tuple | None, after: tuple | None) -> None:
-    """Count `application` out of `before` and into `after` ((campaign_id, category, status) or None)."""
+    """Count `application` out of `before` and into `after` (COUNTED's values, or None)."""
+    add(_body_of(application), changes_of(before, after))
+
+
+def changes_of(before: tuple | None, after: tuple | None) -> list[tuple]:
+    """The (campaign_id, category, status, progress, n) to add when a row goes from `before` to `after`."""
     if before == after:
-        return
+        return []
     changes = []
     if before is not None and before[2] not in UNCOUNTED:
         changes.append((*before, -1))
     if after is not None and after[2] not in UNCOUNTED:
         changes.append((*after, 1))
-    if changes:
-        _add(_body_of(application), changes)
+    return changes
 
 
-def _add(body_id: int, changes: list[tuple]) -> None:
-    """Add each (campaign_id, category, status, n) to its count, in one statement (an upsert:
-    PostgreSQL, and SQLite from 3.24)."""
-    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(changes))
-    params = [p for campaign_id, category, status, n in changes for p in (campaign_id, body_id, category, status, n)]
+def add(body_id: int, changes: list[tuple]) -> None:
+    """Add each (campaign_id, category, status, progress, n) to its count, in one statement (an
+    upsert: PostgreSQL, and SQLite from 3.24)."""
+    if not changes:
+        return
+    values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(changes))
+    params = [p for *key, n in changes for p in (key[0], body_id, *key[1:], n)]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {_TABLE} (campaign_id, body_id, category, status, count) VALUES {values} "
-            f"ON CONFLICT (campaign_id, body_id, category, status) DO UPDATE SET count = {_TABLE}.count + excluded.count",
+            f"INSERT INTO {_TABLE} (campaign_id, body_id, category, status, progress, count) VALUES {values} "
+            f"ON CONFLICT (campaign_id, body_id, category, status, progress) "
+            f"DO UPDATE SET count = {_TABLE}.count + excluded.count",
             params,
         )
 
 
 def counted_from_rows(campaign_ids: Iterable[int] | None = None) -> dict[tuple, int]:
-    """{(campaign_id, body_id, category, status): n} counted from the applications themselves."""
+    """{(campaign_id, body_id, category, status, progress): n} counted from the applications themselves."""
     rows = Application.objects.exclude(status__in=UNCOUNTED)
     if campaign_ids is not None:
         rows = rows.filter(campaign_id__in=list(campaign_ids))
-    grouped = rows.order_by().values("campaign_id", "unit__parent_id", "category", "status").annotate(n=Count("pk"))
+    grouped = (
+        rows.order_by()
+        .values("campaign_id", "unit__parent_id", "category", "status", "progress")
+        .annotate(n=Count("pk"))
+    )
     return {
-        (row["campaign_id"], row["unit__parent_id"] or 0, row["category"], row["status"]): row["n"] for row in grouped
+        (row["campaign_id"], row["unit__parent_id"] or 0, row["category"], row["status"], row["progress"]): row["n"]
+        for row in grouped
     }
 
 
@@ -79,7 +93,7 @@ def counted_kept(campaign_ids: Iterable[int] | None = None) -> dict[tuple, int]:
     rows = StatusCount.objects.exclude(count=0)
     if campaign_ids is not None:
         rows = rows.filter(campaign_id__in=list(campaign_ids))
-    return {(r.campaign_id, r.body_id, r.category, r.status): r.count for r in rows}
+    return {(r.campaign_id, r.body_id, r.category, r.status, r.progress): r.count for r in rows}
 
 
 def recount(campaign_ids: Iterable[int] | None = None) -> None:
@@ -91,8 +105,10 @@ def recount(campaign_ids: Iterable[int] | None = None) -> None:
             kept = kept.filter(campaign_id__in=campaign_ids)
         kept.delete()
         StatusCount.objects.bulk_create(
-            StatusCount(campaign_id=campaign_id, body_id=body_id, category=category, status=status, count=n)
-            for (campaign_id, body_id, category, status), n in counted_from_rows(campaign_ids).items()
+            StatusCount(
+                campaign_id=campaign_id, body_id=body_id, category=category, status=status, progress=progress, count=n
+            )
+            for (campaign_id, body_id, category, status, progress), n in counted_from_rows(campaign_ids).items()
         )
 
 
@@ -106,10 +122,23 @@ def recount_unit(unit_id: int) -> None:
 # --- reads ---------------------------------------------------------------------------------------
 
 
+def kept_counts(campaign_id: int) -> list[tuple[int | None, str, str, str, int]]:
+    """(body id or None, category, status, progress, n) of a campaign, as kept (drafts are not counted)."""
+    rows = StatusCount.objects.filter(campaign_id=campaign_id).exclude(count=0)
+    return [(r.body_id or None, r.category, r.status, r.progress, r.count) for r in rows]
+
+
+def by_body(kept: list[tuple]) -> dict[tuple[int | None, str, str], int]:
+    """kept_counts summed over progress: {(body id or None, category, status): n}."""
+    counts: dict[tuple[int | None, str, str], int] = defaultdict(int)
+    for body_id, category, status, _progress, n in kept:
+        counts[body_id, category, status] += n
+    return dict(counts)
+
+
 def counts_by_body(campaign_id: int) -> dict[tuple[int | None, str, str], int]:
     """{(body id or None, category, status): n} of a campaign (drafts are not counted)."""
-    rows = StatusCount.objects.filter(campaign_id=campaign_id).exclude(count=0)
-    return {(r.body_id or None, r.category, r.status): r.count for r in rows}
+    return by_body(kept_counts(campaign_id))
 
 
 def status_totals(

@@ -42,8 +42,9 @@ def _page_cache(request, settings):
 
 @pytest.fixture(autouse=True)
 def _status_counts_hold(request):
-    """After every test that touched the database, the counts applications.tally keeps equal the
-    counts of the rows: any writer that moved an application without counting it fails here. A test
+    """After every test that touched the database, every application's progress is what its records
+    say (review.progress), and the counts applications.tally keeps equal the counts of the rows: any
+    writer that moved an application without counting it fails here. A test
     that writes rows around the model on purpose (QuerySet.update, bulk_create) calls recount."""
     uses = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
     if not uses:
@@ -52,7 +53,9 @@ def _status_counts_hold(request):
     request.getfixturevalue("transactional_db" if "transactional_db" in uses else "db")
     yield
     from applications import tally
+    from review import progress
 
+    assert progress.drift() == {}, "an application's progress does not match its records"
     assert tally.counted_kept() == tally.counted_from_rows(), "StatusCount does not match the applications"
 
 

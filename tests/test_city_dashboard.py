@@ -378,9 +378,9 @@ def test_query_count_does_not_grow(apply_window, client_for, city_user, campaign
     client = client_for(city_user)
 
     # 1 session, 2 user with its organisation (the menu), 3 campaign, 4 bodies, 5 filings,
-    # 6 extensions, 7 counts by body × category × status, 8 the to-do aggregate, 9 page count,
-    # 10 the page's keys in order, 11 its rows; the session is not written (refreshed at login).
-    with django_assert_num_queries(11):
+    # 6 extensions, 7 counts by body × category × status × progress (the to-dos too), 8 page count,
+    # 9 the page's keys in order, 10 its rows; the session is not written (refreshed at login).
+    with django_assert_num_queries(10):
         response = client.get("/city/")
 
     assert len(response.context["applications"]) == count

@@ -148,8 +148,8 @@ def test_recount_and_the_migration_count_as_the_rows_do(campaign, unit, other_un
     ApplicationFactory(campaign=campaign, unit=other_unit)
     expected = tally.counted_from_rows()
     assert expected == {
-        (campaign.pk, unit.parent_id, Category.TEAM, Status.REPORTED): 2,
-        (campaign.pk, other_unit.parent_id, Category.OFFICE, Status.NAMED): 1,
+        (campaign.pk, unit.parent_id, Category.TEAM, Status.REPORTED, ""): 2,
+        (campaign.pk, other_unit.parent_id, Category.OFFICE, Status.NAMED, ""): 1,
     }
 
     StatusCount.objects.all().delete()
@@ -242,10 +242,10 @@ def test_the_command_checks_and_recounts(campaign, unit, body_a):
     assert out.getvalue() == "各状态份数与申报一致。\n"
 
     Application.objects.filter(unit=unit).update(status=Status.RETURNED)  # around the model
-    with pytest.raises(CommandError, match="2 组份数与申报不一致"):
+    with pytest.raises(CommandError, match="0 份申报的进度、2 组份数与申报不一致"):
         call_command("recount_statuses", "--check", stdout=io.StringIO())
 
     out = io.StringIO()
     call_command("recount_statuses", stdout=out)
-    assert out.getvalue().splitlines()[-1] == "已重新统计；更正了 2 组。"
+    assert out.getvalue().splitlines()[-1] == "已重新统计；更正了 0 份申报的进度、2 组份数。"
     assert kept(campaign, body_a) == {Status.RETURNED: 2}

@@ -2,24 +2,22 @@
 
 `city_dashboard` gathers every figure of the page in a fixed number of queries, whatever the number
 of applications or bodies: the bodies, their standing filings, the campaign's deadline extensions,
-the counts of applications by body × category × status kept by applications.tally (the body
-table, the funnel and the category table all come from them), and one aggregate for the to-do list
-(attendance, scores, 公示, objections, certificates).
+the counts of applications by body × category × status × progress kept by applications.tally (the
+body table, the funnel, the category table and the to-do list all come from them: review.progress).
 """
 
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
 from django.utils import timezone
 
-from applications.models import Application, Category, Status
-from applications.tally import counts_by_body
+from applications.models import Category, Status
+from applications.tally import by_body, kept_counts
 from gangwei.deadlines import stage_closes_at
 from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage
 from review.city import phrases
-from review.models import Assessment, Attendance, Certificate, Objection, ObjectionOutcome, PublicityEntry
+from review.progress import todo_counts
 from review.selectors import LISTED_STATUSES, filings_by_body, reviewing_bodies
 
 # A deadline this many days away (or fewer) turns its open items from "to do" into "near".
@@ -148,10 +146,10 @@ class Dashboard:
         return sum(row["filing"].rows for row in self.bodies if row["filing"])
 
 
-def _grouped_counts(campaign: Campaign) -> dict[tuple[int | None, str, str], int]:
-    """How many applications of `campaign` there are per (body, category, status), drafts left out
-    (as applications.tally keeps them: as many rows at 5,000 applications as at 50)."""
-    return {key: n for key, n in counts_by_body(campaign.pk).items() if key[2] in LISTED_STATUSES}
+def _grouped_counts(kept: list[tuple]) -> dict[tuple[int | None, str, str], int]:
+    """How many applications there are per (body, category, status) in the kept counts, drafts left
+    out (as applications.tally keeps them: as many rows at 5,000 applications as at 50)."""
+    return {key: n for key, n in by_body(kept).items() if key[2] in LISTED_STATUSES}
 
 
 def _sum(counts: dict[str, int], statuses) -> int:
@@ -206,45 +204,12 @@ def _severity(closes_at: dt.datetime, now: dt.datetime) -> str:
     return "todo"
 
 
-def _post_counts(campaign: Campaign, today: dt.date) -> dict[str, int]:
-    """The to-do counts about posts, in one aggregate query.
-
-    Each "has a …" is `pk IN (the other table's application ids)`, not a correlated EXISTS: the
-    database reads each small table once into a hash and probes it per post (a correlated EXISTS
-    is one index lookup per post and per question, 7 × 5,000 of them at 5,000 posts)."""
-    reported = Q(status=Status.REPORTED)
-    passed = Q(status=Status.PASSED)
-
-    def has(model, **conditions):
-        return Q(pk__in=model.objects.filter(**conditions).values("application_id"))
-
-    trained = has(Attendance, session__campaign=campaign)
-    scored = has(Assessment, application__campaign=campaign)
-    published = has(PublicityEntry, application__campaign=campaign)
-    published_over = has(PublicityEntry, application__campaign=campaign, publicity__ends_on__lt=today)
-    objected = has(
-        Objection, application__campaign=campaign, outcome__in=[ObjectionOutcome.PENDING, ObjectionOutcome.UPHELD]
-    )
-    objection_pending = has(Objection, application__campaign=campaign, outcome=ObjectionOutcome.PENDING)
-    certified = has(Certificate, application__campaign=campaign)
-    # Every count below is of posts reported, passed or named: only those are read (an index on
-    # campaign and status), not the campaign's drafts, submissions and decisions before the city's.
-    return Application.objects.filter(
-        campaign=campaign, status__in=[Status.REPORTED, Status.PASSED, Status.NAMED]
-    ).aggregate(
-        untrained=Count("pk", filter=reported & ~trained),
-        unscored=Count("pk", filter=reported & trained & ~scored),
-        undecided=Count("pk", filter=reported & scored),
-        unpublished=Count("pk", filter=passed & ~published),
-        objections=Count("pk", filter=objection_pending),
-        to_name=Count("pk", filter=passed & published_over & ~objected),
-        uncertified=Count("pk", filter=Q(status=Status.NAMED) & ~certified),
-    )
-
-
-def todos_of(campaign: Campaign, now: dt.datetime, overdue_bodies: list[OverdueBody]) -> list[Todo]:
-    """What is overdue or still to do, most urgent first (overdue, near, to do); only non-zero items."""
-    counts = _post_counts(campaign, _local_day(now))
+def todos_of(
+    campaign: Campaign, now: dt.datetime, overdue_bodies: list[OverdueBody], kept: list[tuple]
+) -> list[Todo]:
+    """What is overdue or still to do, most urgent first (overdue, near, to do); only non-zero items.
+    The counts about posts come from the kept counts `kept` (their progress), not from the posts."""
+    counts = todo_counts(kept, _local_day(now))
     assessment = _severity(campaign.closes_at(Stage.ASSESSMENT), now)
     naming = _severity(campaign.closes_at(Stage.NAMING), now)
     items = [
@@ -262,12 +227,13 @@ def todos_of(campaign: Campaign, now: dt.datetime, overdue_bodies: list[OverdueB
 
 
 def city_dashboard(campaign: Campaign, *, now: dt.datetime | None = None) -> Dashboard:
-    """Every figure of the city's home for `campaign`, in five queries whatever the numbers."""
+    """Every figure of the city's home for `campaign`, in four queries whatever the numbers."""
     now = now or timezone.now()
     bodies = list(reviewing_bodies())  # query 1
     filings = filings_by_body(campaign)  # query 2
     extensions = list(DeadlineExtension.objects.filter(campaign=campaign))  # query 3
-    grouped = _grouped_counts(campaign)  # query 4
+    kept = kept_counts(campaign.pk)  # query 4: the body table, funnel, categories and to-dos
+    grouped = _grouped_counts(kept)
 
     by_body: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_category: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -318,5 +284,5 @@ def city_dashboard(campaign: Campaign, *, now: dt.datetime | None = None) -> Das
         categories=categories,
         stages=stage_rows(campaign, extensions, now),
         overdue_bodies=overdue,
-        todos=todos_of(campaign, now, overdue),  # query 5
+        todos=todos_of(campaign, now, overdue, kept),
     )

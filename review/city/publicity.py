@@ -23,6 +23,7 @@ from gangwei.dates import format_date, format_datetime
 from gangwei.deadlines import require_stage_open
 from gangwei.models import Campaign, Stage, User
 from gangwei.workdays import CalendarUnknown, working_days_end
+from review import progress
 from review.city import phrases
 from review.city.common import require_city
 from review.documents.summary import SUMMARY_ORDER
@@ -172,6 +173,7 @@ def publicity_publish(*, user: User, campaign: Campaign, starts_on: dt.date) -> 
             PublicityEntry(publicity=publicity, application=post, position=position)
             for position, post in enumerate(posts, start=1)
         )
+        progress.touched(post.pk for post in posts)  # bulk_create sends no signal
         public_url = site_url(reverse("review:publicity", kwargs={"year": campaign.year}))
         for post in posts:
             notify_unit(post, MessageKind.PUBLICITY, publicity=publicity, public_url=public_url)

@@ -22,6 +22,7 @@ from applications.models import Application
 from gangwei.dates import format_date
 from gangwei.deadlines import require_stage_open, stage_closes_at
 from gangwei.models import Campaign, Stage, User
+from review import progress
 from review.city import phrases
 from review.city.common import page_by_body, require_city, text_error
 from review.documents.summary import SUMMARY_ORDER
@@ -149,10 +150,12 @@ def attendance_record(*, user: User, session: TrainingSession, attendees: dict[s
                 record.attendee = name
                 record.recorded_by = user
                 to_update.append(record)
-        if to_delete:
-            Attendance.objects.filter(pk__in=to_delete).delete()
-        if to_create:
-            Attendance.objects.bulk_create(to_create)
+        with progress.batched():  # the posts whose attendance came or went, restepped at once
+            if to_delete:
+                Attendance.objects.filter(pk__in=to_delete).delete()
+            if to_create:
+                Attendance.objects.bulk_create(to_create)
+                progress.touched(record.application_id for record in to_create)
         if to_update:
             # bulk_update skips auto_now: the time of the change is set here.
             now = timezone.now()
