@@ -14,10 +14,11 @@ request (the page's own cost, least touched by other work on a shared machine); 
 the form's save and submit POSTs (each on a fresh draft).
 
 Then every list page with one body holding 50, 500 and 5,000 reported applications (bulk-created
-in 柳南区, each with a leader and its submission event): the unit's 我的申报 (/apply/), the body's
-queue (/review/), the city's lists (/city/, /city/training/, /city/assessment/, /city/naming/,
-/city/publicity/) and the public lists (/named/<year>/, /publicity/<year>/): queries, median time
-and response size at each N. None of them should grow with N (they page; none renders every row).
+in 柳南区, each with a leader and its submission event, every second one with a training
+attendance): the unit's 我的申报 (/apply/), the body's queue (/review/), the city's lists (/city/,
+/city/training/, /city/assessment/, /city/naming/, /city/publicity/) and the public lists
+(/named/<year>/, /publicity/<year>/): queries, median time and response size at each N. None of
+them should grow with N (they page; none renders every row).
 
 The page cache is off (PAGE_CACHE_SECONDS=0): every request builds its page, which is what is
 measured here; bench/load.py measures pages read again with the cache on.
@@ -87,6 +88,8 @@ def main() -> None:
     from applications.tally import recount
     from applications.workflow import Action
     from gangwei.models import Organisation, OrgKind, User
+    from review.models import Attendance, TrainingSession
+    from review.progress import restep
 
     # As Django's test runner does: keep one connection across requests (SQLite file, no pooling
     # to measure), so that the query log of a request survives it.
@@ -215,6 +218,9 @@ def main() -> None:
         ("public_publicity", Client(), f"/publicity/{year}/"),
     ]
     made = 0
+    session = TrainingSession.objects.create(
+        campaign=template.campaign, title="基准培训", held_on=template.campaign.opens_at.date(), place="会堂"
+    )
     sizes = [int(size) for size in args.sizes.split(",") if size.strip()]
     runs = {size: args.runs if size <= 50 else max(10, args.runs * 50 // size) for size in sizes}
     for size in runs:
@@ -251,7 +257,13 @@ def main() -> None:
             ],
             batch_size=500,
         )
+        # Every second post attended the training: the city's to-do counts (untrained) and the
+        # training table have records to read, counted through each post's progress.
+        Attendance.objects.bulk_create(
+            [Attendance(session=session, application=a, attendee="覃丽") for a in created[::2]], batch_size=500
+        )
         made = size
+        restep(a.pk for a in created)  # bulk_create sent no signal: the posts' progress from their records
         recount([template.campaign.pk])  # the rows were written around the model: count them
         # As autovacuum (PostgreSQL) would after a bulk load: the planner's statistics describe the
         # tables as they are now, not as they were before the rows were added, and the visibility

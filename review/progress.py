@@ -202,10 +202,16 @@ def touched(application_ids: Iterable[int]) -> None:
         restep(application_ids)
 
 
-def record_changed(sender, instance, raw=False, **kwargs) -> None:
-    """post_save / post_delete of a record about one post (attendance, 考核, 公示 entry, 异议, certificate)."""
-    if not raw:
-        touched([instance.application_id])
+def record_changed(sender, instance, raw=False, origin=None, **kwargs) -> None:
+    """post_save / post_delete of a record about one post (attendance, 考核, 公示 entry, 异议, certificate).
+
+    Not when the post itself is being deleted (`origin`, the deletion's start, is the application or
+    a queryset of them): its records go first, and its count leaves with it as it was loaded."""
+    if raw or isinstance(origin, Application):
+        return
+    if isinstance(origin, QuerySet) and origin.model is Application:
+        return
+    touched([instance.application_id])
 
 
 def publicity_saved(sender, instance, created=False, raw=False, **kwargs) -> None:

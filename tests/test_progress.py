@@ -303,3 +303,18 @@ def test_two_assessors_scoring_one_post_at_once_count_it_once(campaign, unit):
         thread.join(timeout=30)
     assert errors == []
     assert tally.counted_kept() == {(campaign.pk, unit.parent_id, post.category, Status.REPORTED, "S"): 1}
+
+
+@pytest.mark.parametrize("how", ["instance", "queryset"])
+def test_deleting_a_post_with_records_takes_its_count_with_it(campaign, unit, how):
+    """Its records are deleted first (cascade): the post is not restepped on its way out."""
+    post, other = (ApplicationFactory(campaign=campaign, unit=unit) for _ in range(2))
+    force_update(Application.objects.filter(pk__in=[post.pk, other.pk]), status=Status.REPORTED)
+    session = TrainingSession.objects.create(campaign=campaign, title="培训", held_on=dt.date(2021, 3, 1), place="会堂")
+    for item in (post, other):
+        Attendance.objects.create(session=session, application=item, attendee="覃丽")
+    if how == "instance":
+        Application.objects.get(pk=post.pk).delete()
+    else:
+        Application.objects.filter(pk=post.pk).delete()
+    assert tally.counted_kept() == {(campaign.pk, unit.parent_id, other.category, Status.REPORTED, "T"): 1}
