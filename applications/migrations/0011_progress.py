@@ -20,6 +20,10 @@ def fill_progress(apps, schema_editor):
             by_progress[progress].append(pk)
     for progress, pks in by_progress.items():
         Application.objects.filter(pk__in=pks).update(progress=progress)
+    _recount(Application, StatusCount)
+
+
+def _recount(Application, StatusCount):
     grouped = (
         Application.objects.exclude(status="draft")
         .order_by()
@@ -38,6 +42,15 @@ def fill_progress(apps, schema_editor):
         )
         for row in grouped
     )
+
+
+def count_without_progress(apps, schema_editor):
+    """Back to 0010: one count per (campaign, body, category, status) again, before the constraint
+    on those four returns."""
+    Application = apps.get_model("applications", "Application")
+    StatusCount = apps.get_model("applications", "StatusCount")
+    Application.objects.exclude(progress="").update(progress="")
+    _recount(Application, StatusCount)
 
 
 class Migration(migrations.Migration):
@@ -64,5 +77,5 @@ class Migration(migrations.Migration):
                 fields=("campaign", "body", "category", "status", "progress"), name="status_count_unique"
             ),
         ),
-        migrations.RunPython(fill_progress, migrations.RunPython.noop),
+        migrations.RunPython(fill_progress, count_without_progress),
     ]
