@@ -137,6 +137,15 @@ class Application(models.Model):
         (one statement more; nothing when they did not). Deletions: applications.tally's post_delete."""
         from applications import tally
 
+        if kwargs.get("update_fields") is None and not self._state.adding and not kwargs.get("force_insert"):
+            # `progress` is written by review.progress alone: a full save of a row loaded before
+            # it moved (a record added meanwhile) does not write the old progress back.
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.name
+                for field in self._meta.concrete_fields
+                if not field.primary_key and field.attname not in deferred and field.name != "progress"
+            ]
         with transaction.atomic(savepoint=False):  # the row and its count together, or neither
             before = None if self._state.adding else tally.state_before(self)
             super().save(*args, **kwargs)

@@ -61,6 +61,10 @@ def add(body_id: int, changes: list[tuple]) -> None:
     upsert: PostgreSQL, and SQLite from 3.24)."""
     if not changes:
         return
+    # In key order: two writers moving posts in opposite directions between the same two counts
+    # (a clerk marks one post trained while another unmarks one) lock the rows in one order, not
+    # each in the other's, which PostgreSQL ends as a deadlock.
+    changes = sorted(changes, key=lambda change: tuple(change[:-1]))
     values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(changes))
     params = [p for *key, n in changes for p in (key[0], body_id, *key[1:], n)]
     with connection.cursor() as cursor:

@@ -264,7 +264,7 @@ def summary_file(*, user: User, campaign: Campaign) -> tuple[SummaryReport, bool
         rows = Application.objects.filter(campaign=campaign, unit__parent=body, status=Status.RECOMMENDED)
         reported = [
             transition(application=application, action=Action.REPORT, actor=user)
-            for application in rows.select_related("campaign", "unit__parent")
+            for application in rows.select_related("campaign", "unit__parent").order_by("pk")  # id order
         ]
         report = SummaryReport(
             campaign=campaign,
@@ -299,7 +299,8 @@ def summary_reopen(*, user: User, report: SummaryReport, reason: str) -> Summary
         moved_on = applications.filter(status__in=[Status.PASSED, Status.FAILED, Status.NAMED, Status.NOT_NAMED])
         if moved_on.exists():
             raise TransitionNotAllowed(phrases.REOPEN_TOO_LATE)
-        for application in applications.filter(status=Status.REPORTED).select_related("campaign", "unit__parent"):
+        reported = applications.filter(status=Status.REPORTED).select_related("campaign", "unit__parent")
+        for application in reported.order_by("pk"):  # in id order, as every writer locks posts
             transition(application=application, action=Action.REOPEN_REPORT, actor=user, note=reason)
         locked.reopened_by = user
         locked.reopened_at = timezone.now()

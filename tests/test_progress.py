@@ -9,6 +9,7 @@ import datetime as dt
 import importlib
 import io
 import random
+import re
 import threading
 from decimal import Decimal
 
@@ -48,6 +49,7 @@ STATUSES = [
     Status.NOT_NAMED,
 ]
 # Days around the two 公示's ends (2021-06-07 and 2021-07-02, then moved to 2021-07-05).
+ROUNDS = 200  # each of two clerks, at once (the opposite-moves test)
 DAYS = [dt.date(2021, m, d) for m, d in ((6, 1), (6, 7), (6, 8), (7, 2), (7, 3), (7, 5), (7, 6), (12, 31))]
 
 
@@ -318,3 +320,79 @@ def test_deleting_a_post_with_records_takes_its_count_with_it(campaign, unit, ho
     else:
         Application.objects.filter(pk=post.pk).delete()
     assert tally.counted_kept() == {(campaign.pk, unit.parent_id, other.category, Status.REPORTED, "T"): 1}
+
+
+def test_a_full_save_of_a_row_loaded_before_its_progress_moved_keeps_the_progress(campaign, unit):
+    """The unit's form saves the whole row; a record added meanwhile moved the progress: it stays."""
+    post = ApplicationFactory(campaign=campaign, unit=unit)
+    force_update(Application.objects.filter(pk=post.pk), status=Status.REPORTED)
+    post = Application.objects.get(pk=post.pk)  # loaded with progress ""
+    session = TrainingSession.objects.create(campaign=campaign, title="培训", held_on=dt.date(2021, 3, 1), place="会堂")
+    Attendance.objects.create(session=session, application=post, attendee="覃丽")  # progress "T"
+    post.applicant_name = "改名后的单位"
+    post.save()
+    assert Application.objects.values_list("applicant_name", "progress").get(pk=post.pk) == ("改名后的单位", "T")
+    deferred = Application.objects.only("pk", "contact_name").get(pk=post.pk)  # a deferred load saves what it has
+    deferred.contact_name = "覃丽"
+    deferred.save()
+    assert Application.objects.values_list("applicant_name", "contact_name", "progress").get(pk=post.pk) == (
+        "改名后的单位",
+        "覃丽",
+        "T",
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_posts_moving_in_opposite_directions_at_once_do_not_deadlock(campaign, unit):
+    """One clerk marks a post trained while another unmarks one of the same body, category and
+    status: their counts move between the same two rows in opposite directions, ROUNDS times at once."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite takes one writer at a time")
+    a, b = (ApplicationFactory(campaign=campaign, unit=unit) for _ in range(2))
+    force_update(Application.objects.filter(pk__in=[a.pk, b.pk]), status=Status.REPORTED)
+    session = TrainingSession.objects.create(campaign=campaign, title="培训", held_on=dt.date(2021, 3, 1), place="会堂")
+    Attendance.objects.create(session=session, application=b, attendee="覃丽")
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def run(post, trained):
+        try:
+            for _ in range(ROUNDS):
+                barrier.wait(timeout=30)
+                try:
+                    with transaction.atomic():
+                        if trained:
+                            Attendance.objects.filter(application=post).delete()
+                        else:
+                            Attendance.objects.create(session=session, application_id=post.pk, attendee="覃丽")
+                    trained = not trained
+                except Exception as exc:  # noqa: BLE001 - reported below
+                    errors.append(repr(exc))
+        finally:
+            close_old_connections()
+
+    threads = [threading.Thread(target=run, args=(a, False)), threading.Thread(target=run, args=(b, True))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    assert errors == []
+    assert tally.counted_kept() == {(campaign.pk, unit.parent_id, a.category, Status.REPORTED, "T"): 1,
+                                    (campaign.pk, unit.parent_id, a.category, Status.REPORTED, ""): 1}  # fmt: skip
+
+
+def test_counts_are_written_in_key_order_whatever_the_move(campaign, unit):
+    """The deterministic half of the test above: a move down writes its two counts in the same
+    order as a move up."""
+    post = ApplicationFactory(campaign=campaign, unit=unit)
+    force_update(Application.objects.filter(pk=post.pk), status=Status.REPORTED)
+    untrained, trained = ((campaign.pk, post.category, Status.REPORTED, progress) for progress in ("", "T"))
+    up, down = tally.changes_of(untrained, trained), tally.changes_of(trained, untrained)
+    written = []
+    for changes in (up, down):
+        with CaptureQueriesContext(connection) as queries:
+            tally.add(unit.parent_id, changes)
+        (sql,) = [q["sql"] for q in queries.captured_queries]
+        # (progress, sign of n) of each row of VALUES, in the statement's order
+        written.append(re.findall(r"'(T?)',\s*(-?)\s*1\)", sql))
+    assert written == [[("", "-"), ("T", "")], [("", ""), ("T", "-")]]

@@ -51,6 +51,10 @@ def count_without_progress(apps, schema_editor):
     StatusCount = apps.get_model("applications", "StatusCount")
     Application.objects.exclude(progress="").update(progress="")
     _recount(Application, StatusCount)
+    if schema_editor.connection.vendor == "postgresql":
+        # The new rows' foreign-key checks now, not at commit: PostgreSQL alters no table with
+        # checks pending, and the constraints are altered next in this transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 class Migration(migrations.Migration):
