@@ -38,6 +38,7 @@ from review.models import (
 )
 from review.progress import Progress, todo_counts
 from tests.factories import ApplicationFactory, UnitFactory, UserFactory, force_update, shanghai
+from tests.test_city_naming import objection
 
 STATUSES = [
     Status.SUBMITTED,
@@ -84,22 +85,6 @@ def assert_todos_as_counted(campaign) -> None:
     kept = tally.kept_counts(campaign.pk)
     for today in DAYS:
         assert todo_counts(kept, today) == counted_from_posts(campaign, today), today
-
-
-def objection(publicity, post, outcome=ObjectionOutcome.PENDING) -> Objection:
-    resolved = outcome != ObjectionOutcome.PENDING
-    return Objection.objects.create(
-        publicity=publicity,
-        application=post,
-        name="张三",
-        phone="13800000000",
-        content="不实",
-        source="x",
-        submitted_at=shanghai(2021, 6, 2, 9, 0, 0),
-        outcome=outcome,
-        resolution="经核查" if resolved else "",
-        resolved_at=shanghai(2021, 6, 3, 9, 0, 0) if resolved else None,
-    )
 
 
 def random_campaign(rng: random.Random, campaign, bodies, posts: int = 30) -> dict:

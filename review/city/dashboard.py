@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from applications import tally
 from applications.models import Category, Status
-from applications.tally import by_body, kept_counts
 from gangwei.deadlines import stage_closes_at
 from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage
 from review.city import phrases
@@ -149,7 +149,7 @@ class Dashboard:
 def _grouped_counts(kept: list[tuple]) -> dict[tuple[int | None, str, str], int]:
     """How many applications there are per (body, category, status) in the kept counts, drafts left
     out (as applications.tally keeps them: as many rows at 5,000 applications as at 50)."""
-    return {key: n for key, n in by_body(kept).items() if key[2] in LISTED_STATUSES}
+    return {key: n for key, n in tally.by_body(kept).items() if key[2] in LISTED_STATUSES}
 
 
 def _sum(counts: dict[str, int], statuses) -> int:
@@ -232,7 +232,7 @@ def city_dashboard(campaign: Campaign, *, now: dt.datetime | None = None) -> Das
     bodies = list(reviewing_bodies())  # query 1
     filings = filings_by_body(campaign)  # query 2
     extensions = list(DeadlineExtension.objects.filter(campaign=campaign))  # query 3
-    kept = kept_counts(campaign.pk)  # query 4: the body table, funnel, categories and to-dos
+    kept = tally.kept_counts(campaign.pk)  # query 4: the body table, funnel, categories and to-dos
     grouped = _grouped_counts(kept)
 
     by_body: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
