@@ -33,13 +33,15 @@ def get_application_for(user: User, key: str, *, write: bool = False) -> Applica
     the forms show none of it (one join and a dozen columns fewer to compile on every form page)."""
     visible = applications_visible_to(user)
     if write:
-        visible = visible.select_related(None).select_related("campaign", "unit")
+        visible = visible.select_related(None).select_related("campaign")
     try:
         application = visible.get(key=key)
     except Application.DoesNotExist:
         raise Http404("没有找到这份申报表。") from None
     if write and role_of(user) != Role.APPLICANT:
         raise PermissionDenied("您只能查看这份申报表，不能修改。")
+    if write:
+        application.unit = user.organisation
     return application
 
 

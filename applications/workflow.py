@@ -186,7 +186,7 @@ def transition(
         body = application.unit.parent_id if known else Subquery(
             Application.objects.filter(pk=application.pk).values("unit__parent_id")[:1]
         )
-        list(Organisation.objects.select_for_update().filter(pk=body).values_list("pk", flat=True))
+        list(Organisation.objects.select_for_update().filter(pk=body).order_by().values_list("pk", flat=True))
         locked = Application.objects.select_for_update(of=("self",)).select_related("campaign", "unit__parent").get(
             pk=application.pk
         )

@@ -35,6 +35,8 @@ CULL_EVERY = 20
 
 _ahead = threading.local()  # .entries: {(table, made key): the value, or ABSENT}
 ABSENT, NOT_READ = object(), object()
+# The expires column, for its database's converters (made once: a model field is costly to make).
+EXPIRES = models.Expression(output_field=models.DateTimeField())
 
 
 def read_ahead(wanted: dict[str, list[str]]) -> None:
@@ -63,7 +65,7 @@ def read_ahead(wanted: dict[str, list[str]]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
-    expression = models.Expression(output_field=models.DateTimeField())
+    expression = EXPIRES
     converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
     now = tz_now()
     for index, key, value, expires in rows:

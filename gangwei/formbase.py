@@ -18,6 +18,7 @@ the fields a filled row must have, each with its message. RowFormSet words the f
 (too many rows, missing or tampered management form) in Chinese.
 """
 
+import copy
 import re
 
 from django import forms
@@ -68,10 +69,24 @@ class SafeFormMixin:
     length_hint_exclude: tuple[str, ...] = ()  # fields that show no "最多N字" hint
 
     def __init__(self, *args, **kwargs):
+        cls = type(self)
+        if "_text_rules_fields" not in cls.__dict__:
+            # The class's own fields get the rules once, on a copy (a declared field may be shared
+            # with the class it came from); every instance then copies them ready (Django's deepcopy
+            # of base_fields), instead of every form of every request working them out again.
+            fields = copy.deepcopy(cls.base_fields)
+            cls._apply_text_rules(fields)
+            cls.base_fields, cls._text_rules_fields = fields, True
         super().__init__(*args, **kwargs)
-        model = self.limits_model or getattr(getattr(self, "_meta", None), "model", None)
-        for name, field in self.fields.items():
-            apply_text_rules(field, _model_max_length(model, name), hint=name not in self.length_hint_exclude)
+        # A field added after the class was made (by a form's own __init__, a formset's DELETE).
+        self._apply_text_rules({name: f for name, f in self.fields.items() if not getattr(f, "text_rules", False)})
+
+    @classmethod
+    def _apply_text_rules(cls, fields: dict[str, forms.Field]) -> None:
+        model = cls.limits_model or getattr(getattr(cls, "_meta", None), "model", None)
+        for name, field in fields.items():
+            apply_text_rules(field, _model_max_length(model, name), hint=name not in cls.length_hint_exclude)
+            field.text_rules = True
 
     def _clean_fields(self):
         # Django's loop (forms.Form._clean_fields), with one rule first: NUL in any posted value,

@@ -11,7 +11,6 @@ before.
 from crispy_forms.templatetags.crispy_forms_filters import optgroups
 from django import forms, template
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.templatetags.l10n import unlocalize
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -25,6 +24,7 @@ def format_html(format_string: str, *args) -> SafeString:
     """django.utils.html.format_html for positional arguments, with gangwei.formrender's escaping: the
     same characters, without the lazy-string wrappers (a form page calls it a few hundred times)."""
     return SafeString(format_string.format(*(conditional_escape(arg) for arg in args)))
+
 
 OTHER_WIDGETS = (
     forms.CheckboxSelectMultiple,
@@ -160,7 +160,11 @@ def lean_field(field) -> str:
     if field.use_fieldset:
         return as_crispy_field(field)
     errors = field.errors
-    parts = [format_html('<div id="div_{}" class="mb-3{}">', field.auto_id, f" {field.css_classes()}" if field.css_classes() else "")]
+    parts = [
+        format_html(
+            '<div id="div_{}" class="mb-3{}">', field.auto_id, f" {field.css_classes()}" if field.css_classes() else ""
+        )
+    ]
     if field.label:
         required = field.field.required
         parts.append(
@@ -181,18 +185,65 @@ def lean_field(field) -> str:
     return SafeString("".join(conditional_escape(part) for part in parts))
 
 
+def _row(form, *, read_only: bool = False) -> str:
+    """One row of a formset (岗位负责人 or 曾获荣誉) as applications/_rows.html shows it: its fields, then
+    its 删除此行 box unless the page is read-only."""
+    cells = [
+        format_html('<div class="col-6 col-md">{}</div>', lean_field(field))
+        for field in form.visible_fields()
+        if field.name != "DELETE"
+    ]
+    if not read_only:
+        delete = form["DELETE"]
+        cells.append(
+            format_html(
+                '<div class="col-12 col-md-auto d-flex align-items-end pb-3"><label class="row-delete">'
+                '<input type="checkbox" name="{}"{} data-delete> 删除此行</label></div>',
+                delete.html_name,
+                SafeString(" checked") if delete.value() else "",
+            )
+        )
+    return '<div class="row-card" data-row><div class="row g-2">' + "".join(cells) + "</div></div>"
+
+
+@register.simple_tag
+def formset_rows(formset, read_only=False) -> SafeString:
+    """The formset's rows (_row each): written in Python, not by a template looping over the fields,
+    since the 附件1 form page is the one every submission reads (bench/load.py)."""
+    return SafeString("\n".join(_row(form, read_only=read_only) for form in formset))
+
+
 # The rendered template rows, by formset class, prefix and language (row_template).
 _ROW_TEMPLATES: dict[tuple, SafeString] = {}
 
 
 @register.simple_tag
 def row_template(formset) -> SafeString:
-    """The template row that the "add" button copies: the formset's empty form in
-    applications/_row_template.html. It holds no value, no error and nothing of the request, so it is
-    rendered once per process and formset (with DEBUG, every time: templates change while it runs)."""
+    """The template row that the "add" button copies: the formset's empty form as a row (_row). It
+    holds no value, no error and nothing of the request, so it is rendered once per process and formset."""
     key = (type(formset), formset.prefix, get_language())
-    html = None if settings.DEBUG else _ROW_TEMPLATES.get(key)
+    html = _ROW_TEMPLATES.get(key)
     if html is None:
-        html = SafeString(render_to_string("applications/_row_template.html", {"form": formset.empty_form}).strip())
-        _ROW_TEMPLATES[key] = html
+        html = _ROW_TEMPLATES[key] = SafeString(_row(formset.empty_form))
     return html
+
+
+@register.simple_tag
+def management_inputs(formset) -> SafeString:
+    """The formset's management form as its four hidden inputs. An unbound formset's are written
+    here (the values Django's ManagementForm would show), without building that form and its
+    fields for the page; a posted formset shows what was posted, through the form itself."""
+    if formset.is_bound:
+        return SafeString("".join(str(field) for field in formset.management_form))
+    values = (
+        ("TOTAL_FORMS", formset.total_form_count()),
+        ("INITIAL_FORMS", formset.initial_form_count()),
+        ("MIN_NUM_FORMS", formset.min_num),
+        ("MAX_NUM_FORMS", formset.max_num),
+    )
+    return SafeString(
+        "".join(
+            format_html('<input type="hidden" name="{0}-{1}" value="{2}" id="id_{0}-{1}">', formset.prefix, name, value)
+            for name, value in values
+        )
+    )
