@@ -5,8 +5,12 @@ must agree on live in tests/vectors/rules.json. The server is the authority. The
 rule is applications.phrases.RULES, which the browser gets as data (rule_catalogue).
 """
 
+import functools
 import re
 from dataclasses import dataclass, field
+
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
 
 from applications.phrases import LEADER_INCOMPLETE, LEADER_PHONE_INVALID, PLEDGE_MISSING, REQUIRED, RULES
 
@@ -31,12 +35,19 @@ def rule_message(key: str, **params) -> str:
 
 
 def rule_catalogue() -> dict:
-    """What static/js/rules.js reads from the page (json_script "rule-catalogue")."""
+    """What static/js/rules.js reads from the page (rule_catalogue_script)."""
     return {
         "phrases": RULES,
         "limits": {"achievements": ACHIEVEMENTS_LIMIT, "minStaff": MIN_STAFF, "maxCount": MAX_COUNT},
         "counts": COUNT_FIELDS,
     }
+
+
+@functools.cache
+def rule_catalogue_script() -> SafeString:
+    """rule_catalogue() as the form page's <script id="rule-catalogue"> (json_script): the same for
+    every page, so made once per process."""
+    return json_script(rule_catalogue(), "rule-catalogue")
 
 
 # Unicode's White_Space property, written out so that rules.js uses exactly the same set.

@@ -190,9 +190,16 @@ def _same_content(application: Application, data: dict, leaders: list[dict], hon
 def application_data(application: Application) -> tuple[dict, list[dict], list[dict]]:
     """The application's fields and rows as plain data, the shape the rules and snapshots use."""
     data = {name: getattr(application, name) for name in APPLICATION_FIELDS}
-    leaders = [{k: getattr(row, k) for k in LEADER_FIELDS} for row in application.leaders.all()]
-    honours = [{k: getattr(row, k) for k in HONOUR_FIELDS} for row in application.honours.all()]
-    return data, leaders, honours
+    return data, _row_values(application, "leaders", LEADER_FIELDS), _row_values(application, "honours", HONOUR_FIELDS)
+
+
+def _row_values(application: Application, name: str, fields: list[str]) -> list[dict]:
+    """The rows as dicts: from the rows prefetched with the application, else read as values (no
+    model instances to build for rows that only become data)."""
+    manager = getattr(application, name)
+    if name in getattr(application, "_prefetched_objects_cache", {}):
+        return [{k: getattr(row, k) for k in fields} for row in manager.all()]
+    return list(manager.values(*fields))
 
 
 def _snapshot(application: Application) -> dict:

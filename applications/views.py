@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from applications import phrases
 from applications.access import get_application_for, get_attachment_for
-from applications.eligibility import rule_catalogue, submission_errors
+from applications.eligibility import rule_catalogue, rule_catalogue_script, submission_errors
 from applications.forms import ApplicationFormBundle, not_saved_message
 from applications.mail import messages_of
 from applications.models import Application
@@ -114,6 +114,7 @@ def _render_form(request, bundle, application, campaign, status=200):
             "new_storage_key": f"{request.user.pk}-new-{campaign.year}",
             "return_reason": return_reason(application) if application else "",
             "rule_catalogue": rule_catalogue(),
+            "rule_catalogue_script": rule_catalogue_script(),
         },
         status=status,
     )

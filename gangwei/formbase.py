@@ -117,11 +117,20 @@ class SafeFormMixin:
 
 
 def _keys_with_nul(data) -> set[str]:
+    """The posted keys with NUL in a value: read once per posted data, which every form and row of
+    a page is bound to (kept on it; a plain dict keeps nothing)."""
+    keys = getattr(data, "_keys_with_nul", None)
+    if keys is not None:
+        return keys
     keys = set()
     for key in data:
         values = data.getlist(key) if hasattr(data, "getlist") else [data[key]]
         if any(isinstance(v, str) and "\x00" in v for v in values):
             keys.add(key)
+    try:
+        data._keys_with_nul = keys
+    except AttributeError:
+        pass
     return keys
 
 
