@@ -88,9 +88,15 @@ def my_applications(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _render_form(request, bundle, application, campaign, status=200):
-    """The 附件1 form; while the window is shut for this unit, a notice and the content read-only."""
+def _render_form(request, bundle, application, campaign=None, status=200):
+    """The 附件1 form; while the window is shut for this unit, a notice and the content read-only.
+    `campaign`: the new form's (an application's own when not given)."""
     state = apply_state_for(request)  # memoised: the menu's 新建申报 link reads it too
+    if campaign is None:
+        # An application of the current campaign (nearly all) takes the row the menu has read.
+        if state.campaign is not None and state.campaign.pk == application.campaign_id:
+            application.campaign = state.campaign
+        campaign = application.campaign
     deadline = deadline_for(application, extensions=state.extensions) if application else state.deadline
     doing = phrases.DOING_EDIT if application else phrases.DOING_NEW
     closed = closed_notice(deadline, request.user.organisation, doing)
@@ -120,9 +126,9 @@ def _render_form(request, bundle, application, campaign, status=200):
     )
 
 
-def _save(request: HttpRequest, application: Application | None) -> HttpResponse:
-    """Save the posted form as a draft, then submit it if asked; on any refusal keep what was typed."""
-    campaign = application.campaign if application else current_campaign()
+def _save(request: HttpRequest, application: Application | None, campaign=None) -> HttpResponse:
+    """Save the posted form as a draft, then submit it if asked; on any refusal keep what was typed.
+    `campaign`: the new form's; an application's own is read only to show the form again."""
     bundle = ApplicationFormBundle(request.POST, instance=application)
     if not bundle.is_valid():
         messages.error(request, not_saved_message(bundle))
@@ -216,7 +222,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     if campaign is None:
         raise Http404("目前没有开放的创建年度。")
     if request.method == "POST":
-        return _save(request, None)
+        return _save(request, None, campaign)
     unit = request.user.organisation
     bundle = ApplicationFormBundle(
         initial={
@@ -231,7 +237,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @cached_page
 def application_edit(request: HttpRequest, key: str) -> HttpResponse:
-    application = get_application_for(request.user, key, write=True)
+    application = get_application_for(request.user, key, write=True, with_campaign=False)
     if request.method == "POST":
         return _save(request, application)
     if application.status not in EDITABLE:
@@ -245,7 +251,7 @@ def application_edit(request: HttpRequest, key: str) -> HttpResponse:
         bundle.add_errors(submission_errors(data=data, leaders=leaders))
     else:
         bundle = ApplicationFormBundle(instance=application, leaders=leaders, honours=honours)
-    return _render_form(request, bundle, application, application.campaign)
+    return _render_form(request, bundle, application)
 
 
 @login_required
