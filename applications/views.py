@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from applications import phrases
-from applications.access import get_application_for, get_attachment_for
+from applications.access import get_application_for, get_attachment_for, get_own_application
 from applications.eligibility import rule_catalogue, rule_catalogue_script, submission_errors
 from applications.forms import ApplicationFormBundle, not_saved_message
 from applications.mail import messages_of
@@ -237,7 +237,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @cached_page
 def application_edit(request: HttpRequest, key: str) -> HttpResponse:
-    application = get_application_for(request.user, key, write=True, with_campaign=False)
+    application = get_own_application(request.user, key)
     if request.method == "POST":
         return _save(request, application)
     if application.status not in EDITABLE:

@@ -65,10 +65,10 @@ def others(request, campaign, unit):
 def test_edit_form_queries(apply_window, campaign, unit, applicant, client_for, others, django_assert_num_queries):
     draft = ApplicationFactory(campaign=campaign, unit=unit)
     client = client_for(applicant)
-    # 1 session, 2 user with organisation and body, 3 the application with campaign and unit,
-    # 4 leaders, 5 honours, 6 the current campaign (menu), 7 the unit's and body's extensions
-    # (the page's deadline and the menu's 新建申报 link share them); the session is not written.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user with organisation and body, 3 the application (its campaign is the menu's),
+    # 4 leaders and honours (one statement), 5 the current campaign (menu), 6 the unit's and body's
+    # extensions (the page's deadline and the menu's 新建申报 link share them); the session is not written.
+    with django_assert_num_queries(6):
         response = client.get(f"/apply/{draft.key}/edit/")
     assert response.status_code == 200
 
