@@ -490,10 +490,10 @@ def measure_submissions(port: int, seed_info: dict, seconds: float, warmup: floa
         latencies = sorted(x for o in outcomes for x in o[2])
         if errors:
             raise BenchError(f"submission answered wrongly: {errors[:3]}")
-        if any(len(keys) <= done for _, keys in clients):
-            raise BenchError("the submission ran out of drafts: raise --drafts")
         # Each client goes on with the drafts the previous phase did not reach.
         used = [o[0] for o in outcomes]
+        if any(len(keys) <= u for (_, keys), u in zip(clients, used, strict=True)):
+            raise BenchError("the submission ran out of drafts: raise --drafts")
         clients = [(c, keys[u:]) for (c, keys), u in zip(clients, used, strict=True)]
         cpu = children_cpu() - cpu
         results[phase] = {"done": done, "elapsed": elapsed, "latencies": latencies, "client_cpu": cpu / elapsed}
