@@ -6,11 +6,12 @@ draft ──submit──▶ submitted ──recommend──▶ recommended ─�
                         └──not_recommend──▶ not_recommended
 """
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Subquery, TextChoices
 from django.utils import timezone
 
@@ -144,6 +145,16 @@ def deadline_organisation(application: Application, role: str) -> Organisation |
     return None
 
 
+@functools.cache
+def _body_lock_sql(vendor: str) -> str:
+    """SELECT * FROM the organisations WHERE id = %s, FOR UPDATE where the database locks rows."""
+    meta = Organisation._meta
+    sql = f"SELECT * FROM {connection.ops.quote_name(meta.db_table)} WHERE {connection.ops.quote_name(meta.pk.column)} = %s"
+    if connection.features.has_select_for_update:
+        sql += f" {connection.ops.for_update_sql()}"
+    return sql
+
+
 def transition(
     *,
     application: Application,
@@ -181,19 +192,25 @@ def transition(
         # (review.services locks the body to count its quota and to file; the 申报编号 guard locks
         # it too). Taking it here as well means no path locks an application and then its body,
         # so two writers queue instead of deadlocking.
-        # The body as the caller read it with the unit (no subquery to build), else as the row says now.
+        # The body as the caller read it with the unit: its row locked and read whole, in a statement
+        # written out (the receipt names it; the application's read below joins it no more). Else the
+        # body as the application's row says now, joined below.
         known = Application.unit.is_cached(application)
-        body = application.unit.parent_id if known else Subquery(
-            Application.objects.filter(pk=application.pk).values("unit__parent_id")[:1]
-        )
-        list(Organisation.objects.select_for_update().filter(pk=body).order_by().values_list("pk", flat=True))
-        locked = Application.objects.select_for_update(of=("self",)).select_related("campaign", "unit__parent").get(
-            pk=application.pk
-        )
+        if known:
+            body = application.unit.parent_id
+            bodies = list(Organisation.objects.raw(_body_lock_sql(connection.vendor), [body]))
+            related = ("campaign", "unit")
+        else:
+            body = Subquery(Application.objects.filter(pk=application.pk).values("unit__parent_id")[:1])
+            list(Organisation.objects.select_for_update().filter(pk=body).order_by().values_list("pk", flat=True))
+            bodies, related = [], ("campaign", "unit__parent")
+        locked = Application.objects.select_for_update(of=("self",)).select_related(*related).get(pk=application.pk)
         if known and locked.unit.parent_id != body:
             # The unit moved to another body since the caller read it: that body's row is not locked,
             # and locking it now (after the application) could deadlock with its reviewers.
             raise TransitionNotAllowed("所属初审单位刚刚变更，您的操作没有执行。请刷新页面后重试。")
+        if bodies:
+            locked.unit.parent = bodies[0]
         if rule.role != role or not _owns(locked, actor, role):
             raise PermissionDenied("您无权对此申报执行该操作。")
         # A moved version first: the actor's page is stale whatever the table allows from the new
