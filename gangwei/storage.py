@@ -14,6 +14,25 @@ from urllib.parse import urljoin
 from django.conf import settings
 from django.utils.encoding import filepath_to_uri
 from storages.backends.s3 import S3Storage
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    """WhiteNoise's compressed manifest storage, with each static file's URL worked out once per
+    process: the manifest does not change while a process runs, and every page asks for the same
+    few names ({% static %}) again and again."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._urls: dict[str, str] = {}
+
+    def url(self, name, force=False):
+        if force:
+            return super().url(name, force)
+        found = self._urls.get(name)
+        if found is None:
+            found = self._urls[name] = super().url(name)
+        return found
 
 
 class PrivateS3Storage(S3Storage):

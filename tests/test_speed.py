@@ -322,3 +322,48 @@ def test_template_rows_are_the_empty_forms_whatever_the_page(apply_window, appli
     # And what is kept is what the template renders afresh.
     lean_fields._ROW_TEMPLATES.clear()
     assert _template_rows(client.get("/apply/new/").content.decode()) == fresh
+
+
+# --- the menu's links and the static files' URLs, worked out once per process ----------------------
+
+
+def test_menu_links_are_the_urls_reversed(db, applicant, reviewer_a, city_user, client_for):
+    from django.urls import reverse
+
+    from gangwei.context_processors import MENU_URLS, _menu_urls
+
+    _menu_urls.cache_clear()
+    pages = {
+        applicant: ("/apply/", ["applications:list", "password_change", "logout"]),
+        reviewer_a: ("/review/", ["review:queue", "review:rank", "review:summary", "logout"]),
+        city_user: ("/city/", ["review:city", "review:training", "review:assessment", "review:naming", "logout"]),
+    }
+    for user, (path, names) in pages.items():
+        html = client_for(user).get(path).content.decode()
+        menu = html[html.index('<nav class="navbar'):html.index("</nav>")]
+        links = re.findall(r'href="([^"]+)"', menu) + re.findall(r'action="([^"]+)"', menu)
+        assert all(reverse(name) in links for name in names), (path, links)
+    assert _menu_urls.cache_info().currsize == 1  # three pages, one reversing
+    assert _menu_urls("/", "gangwei.urls") == {name.replace(":", "_"): reverse(name) for name in MENU_URLS}
+
+
+def test_static_urls_are_worked_out_once(tmp_path, settings):
+    import json
+    from unittest import mock
+
+    from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+    from gangwei.storage import StaticStorage
+
+    (tmp_path / "staticfiles.json").write_text(
+        json.dumps({"paths": {"css/site.css": "css/site.0123abcd.css"}, "version": "1.1", "hash": "x"})
+    )
+    storage = StaticStorage(location=tmp_path, base_url="/static/")
+    with mock.patch.object(
+        CompressedManifestStaticFilesStorage, "url", autospec=True, side_effect=CompressedManifestStaticFilesStorage.url
+    ) as url:
+        assert storage.url("css/site.css") == "/static/css/site.0123abcd.css"
+        assert storage.url("css/site.css") == "/static/css/site.0123abcd.css"
+        assert url.call_count == 1
+        assert storage.url("css/site.css", force=True) == "/static/css/site.0123abcd.css"
+        assert url.call_count == 2
