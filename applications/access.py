@@ -1,15 +1,13 @@
 """What each user may see. Every view fetches applications through these functions."""
 
-import functools
-
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import Http404
 
 from applications.models import Application, Attachment, Status
 from gangwei.models import User
 from gangwei.roles import Role, role_of
+from gangwei.written_sql import select_sql
 
 # A 初审 body sees an application once the unit has submitted it; drafts stay private.
 VISIBLE_TO_REVIEWER = [s for s in Status.values if s != Status.DRAFT]
@@ -54,23 +52,13 @@ def get_own_application(user: User, key: str) -> Application:
     joined: the form takes the one its menu has read, the save reads it only to show the form again)."""
     if role_of(user) != Role.APPLICANT:
         return get_application_for(user, key, write=True)  # a 404, or a 403 where it may look
-    found = list(Application.objects.raw(_own_sql(connection.vendor), [user.organisation_id, key]))
+    own = select_sql(Application, (("unit", 1), ("key", 1)))
+    found = list(Application.objects.raw(own, [user.organisation_id, key]))
     if not found:
         raise Http404("没有找到这份申报表。")
     application = found[0]
     application.unit = user.organisation
     return application
-
-
-@functools.cache
-def _own_sql(vendor: str) -> str:
-    """SELECT * … WHERE unit_id = %s AND key = %s (the visibility of an applicant's own rows)."""
-    quote = connection.ops.quote_name
-    meta = Application._meta
-    return (
-        f"SELECT * FROM {quote(meta.db_table)} "
-        f"WHERE {quote(meta.get_field('unit').column)} = %s AND {quote(meta.get_field('key').column)} = %s"
-    )
 
 
 def get_attachment_for(user: User, key: str, attachment_id: int, *, write: bool = False) -> Attachment:

@@ -15,7 +15,6 @@ worker that died mid-send leaves a lease that expires, and the message is tried 
 """
 
 import datetime as dt
-import functools
 import logging
 
 from django.conf import settings
@@ -31,6 +30,7 @@ from gangwei.dates import format_datetime
 from gangwei.deadlines import stage_closes_at
 from gangwei.models import Organisation, Stage, User
 from gangwei.pagecache import rows_changed
+from gangwei.written_sql import select_sql
 
 try:  # Django 6 has the tasks framework built in; on 5.2 the django-tasks backport provides it.
     from django.tasks import task
@@ -54,20 +54,10 @@ DELIVERABLE = [MessageState.PENDING, MessageState.FAILED]
 def organisation_recipients(organisation: Organisation) -> list[str]:
     """The e-mail addresses of the organisation's active users (read with every submission: one
     statement written out, not compiled again)."""
+    sql = select_sql(User, (("organisation", 1), ("is_active", 1)), columns=("email",))
     with connection.cursor() as cursor:
-        cursor.execute(_recipients_sql(connection.vendor), [organisation.pk, True, ""])
-        return sorted({email for (email,) in cursor.fetchall()})
-
-
-@functools.cache
-def _recipients_sql(vendor: str) -> str:
-    quote = connection.ops.quote_name
-    meta = User._meta
-    column = {name: quote(meta.get_field(name).column) for name in ("email", "organisation", "is_active")}
-    return (
-        f"SELECT {column['email']} FROM {quote(meta.db_table)} "
-        f"WHERE {column['organisation']} = %s AND {column['is_active']} = %s AND {column['email']} <> %s"
-    )
+        cursor.execute(sql, [organisation.pk, True])
+        return sorted({email for (email,) in cursor.fetchall() if email})
 
 
 def split_recipients(recipients: str) -> list[str]:

@@ -28,6 +28,7 @@ from applications.workflow import (
 from gangwei.deadlines import StageClosed, require_stage_open
 from gangwei.models import Campaign, Organisation, Stage, User
 from gangwei.roles import Role, role_of
+from gangwei.written_sql import column, table
 
 APPLICATION_FIELDS = [
     "applicant_name",
@@ -216,14 +217,13 @@ def _stored_rows(application: Application) -> tuple[list[dict], list[dict]]:
 def _rows_sql(vendor: str) -> str:
     """SELECT kind, fields… of Leader (kind 0) UNION ALL Honour (kind 1, its fields padded with '')
     of one application, ordered as their Meta (position, id) within each kind."""
-    quote = connection.ops.quote_name
     width = max(len(LEADER_FIELDS), len(HONOUR_FIELDS))
 
     def part(kind: int, model, fields: list[str]) -> str:
-        columns = [quote(model._meta.get_field(name).column) for name in fields] + ["''"] * (width - len(fields))
+        columns = [column(model, name) for name in fields] + ["''"] * (width - len(fields))
         return (
-            f"SELECT {kind} AS kind, {', '.join(columns)}, {quote('position')} AS position, {quote('id')} AS id "
-            f"FROM {quote(model._meta.db_table)} WHERE {quote('application_id')} = %s"
+            f"SELECT {kind} AS kind, {', '.join(columns)}, {column(model, 'position')} AS position, "
+            f"{column(model, 'id')} AS id FROM {table(model)} WHERE {column(model, 'application')} = %s"
         )
 
     return f"{part(0, Leader, LEADER_FIELDS)} UNION ALL {part(1, Honour, HONOUR_FIELDS)} ORDER BY kind, position, id"

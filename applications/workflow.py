@@ -6,12 +6,11 @@ draft ──submit──▶ submitted ──recommend──▶ recommended ─�
                         └──not_recommend──▶ not_recommended
 """
 
-import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Subquery, TextChoices
 from django.utils import timezone
 
@@ -19,6 +18,7 @@ from applications.models import Application, ApplicationEvent, Status
 from gangwei.deadlines import extensions_for, require_stage_open
 from gangwei.models import Organisation, Stage, User
 from gangwei.roles import Role, role_of
+from gangwei.written_sql import select_sql
 
 
 class Action(TextChoices):
@@ -145,16 +145,6 @@ def deadline_organisation(application: Application, role: str) -> Organisation |
     return None
 
 
-@functools.cache
-def _body_lock_sql(vendor: str) -> str:
-    """SELECT * FROM the organisations WHERE id = %s, FOR UPDATE where the database locks rows."""
-    meta = Organisation._meta
-    sql = f"SELECT * FROM {connection.ops.quote_name(meta.db_table)} WHERE {connection.ops.quote_name(meta.pk.column)} = %s"
-    if connection.features.has_select_for_update:
-        sql += f" {connection.ops.for_update_sql()}"
-    return sql
-
-
 def transition(
     *,
     application: Application,
@@ -198,7 +188,7 @@ def transition(
         known = Application.unit.is_cached(application)
         if known:
             body = application.unit.parent_id
-            bodies = list(Organisation.objects.raw(_body_lock_sql(connection.vendor), [body]))
+            bodies = list(Organisation.objects.raw(select_sql(Organisation, (("id", 1),), for_update=True), [body]))
             related = ("campaign", "unit")
         else:
             body = Subquery(Application.objects.filter(pk=application.pk).values("unit__parent_id")[:1])

@@ -1,15 +1,14 @@
 """Stage windows: is a stage open now for an organisation, and until when."""
 
 import datetime as dt
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
 from django.utils import timezone
 
 from gangwei.dates import format_datetime
 from gangwei.models import Campaign, DeadlineExtension, Organisation, Stage
+from gangwei.written_sql import select_sql
 
 
 class StageClosed(Exception):
@@ -45,18 +44,7 @@ def extensions_for(organisation: Organisation | None) -> list[DeadlineExtension]
     if organisation is None:
         return []
     covering = _covering(organisation)
-    return list(DeadlineExtension.objects.raw(_extensions_sql(connection.vendor, len(covering)), covering))
-
-
-@functools.cache
-def _extensions_sql(vendor: str, count: int) -> str:
-    """SELECT * … WHERE organisation_id IN (%s, …) with `count` placeholders."""
-    quote = connection.ops.quote_name
-    meta = DeadlineExtension._meta
-    placeholders = ", ".join(["%s"] * count)
-    return (
-        f"SELECT * FROM {quote(meta.db_table)} WHERE {quote(meta.get_field('organisation').column)} IN ({placeholders})"
-    )
+    return list(DeadlineExtension.objects.raw(select_sql(DeadlineExtension, (("organisation", len(covering)),)), covering))
 
 
 def stage_closes_at(

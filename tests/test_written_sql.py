@@ -138,3 +138,23 @@ def test_recipients_are_the_active_users_with_an_address(unit):
 
     expected = sorted(set(unit.users.filter(is_active=True).exclude(email="").values_list("email", flat=True)))
     assert organisation_recipients(unit) == expected == ["a@example.com", "b@example.com"]
+
+
+@pytest.mark.parametrize("key", ["x" * 5000, "' OR '1'='1", "%s", "键😀", "a\\b", "0"])
+def test_a_hostile_key_is_not_found(key, campaign, unit, applicant, client_for):
+    ApplicationFactory(campaign=campaign, unit=unit)
+    client = client_for(applicant)
+    from urllib.parse import quote
+
+    path = f"/apply/{quote(key, safe='')}/edit/"
+    assert client.get(path).status_code == 404
+    assert client.post(path, {"version": "1"}).status_code == 404
+
+
+def test_another_units_key_is_not_found(campaign, unit, other_unit, applicant, client_for):
+    theirs = ApplicationFactory(campaign=campaign, unit=other_unit)
+    client = client_for(applicant)
+    assert client.get(f"/apply/{theirs.key}/edit/").status_code == 404
+    assert client.post(f"/apply/{theirs.key}/edit/", {"version": "1"}).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.version == 1 and theirs.status == "draft"
